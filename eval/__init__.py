@@ -1,0 +1,1 @@
+"""Evaluation runners: the seed question set and BEIR-format benchmarks."""

@@ -1,0 +1,137 @@
+"""A question -> an Answer: the one core that the Python API, CLI, chat window and eval share.
+
+>>> from rag import answer
+>>> a = answer("Where did the Balkan ministers agree to build a joint database?")  # doctest: +SKIP
+>>> a.text  # doctest: +SKIP
+'Security and human rights ministers ... agreed at a meeting in Sarajevo ... [1]'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .config import Config
+from .errors import IndexMissingError, InputError
+from .retrieve import Filters, retrieve
+from .storage import Index, open_index, read_manifest
+from .types import Answer, Passage
+
+_lock = threading.Lock()
+_loaded: dict[str, tuple[str, Index]] = {}  # index folder -> (generation, Index)
+MAX_QUESTION_CHARS = 2000
+
+
+def load_index(cfg: Config, *, build_if_missing: bool = True) -> Index:
+    """The index for `cfg`, loaded once and reloaded only when a new build replaced it."""
+    key = str(Path(cfg.index_dir).resolve())
+    with _lock:
+        try:
+            gen = read_manifest(cfg.index_dir)["generation"]
+        except IndexMissingError:
+            if not build_if_missing:
+                raise
+            from .build import index
+
+            index(cfg.corpus, config=cfg)
+            gen = read_manifest(cfg.index_dir)["generation"]
+        cached = _loaded.get(key)
+        if cached is None or cached[0] != gen:
+            _loaded[key] = (gen, open_index(cfg))
+        idx = _loaded[key][1]
+        from .storage import check_settings
+
+        check_settings(idx.manifest, cfg, cfg.index_dir)  # the same folder, other settings asked
+        return idx
+
+
+def search(
+    question: str, *, top_k: int | None = None, filters: Filters | None = None, config: Config | None = None
+) -> list[Passage]:
+    """The passages retrieval finds for `question`, best first."""
+    cfg = (config or Config.load()).with_(top_k=top_k)
+    question = _check(question)
+    from .embed import embed_query
+
+    idx = load_index(cfg)
+    return retrieve(idx, question, embed_query(question, cfg.model), cfg, filters)
+
+
+def stream(
+    question: str,
+    *,
+    top_k: int | None = None,
+    history: list[dict] | None = None,
+    filters: Filters | None = None,
+    config: Config | None = None,
+) -> Iterator[str | Answer]:
+    """Yield the answer's text in pieces, then the complete `Answer`.
+
+    `history` is the conversation so far as OpenAI-style messages
+    ({"role": "user" | "assistant", "content": ...}); a follow-up that leans on it
+    ("and what did he say about Greece?") is searched together with the previous question.
+    """
+    cfg = (config or Config.load()).with_(top_k=top_k)
+    question = _check(question)
+    from .generate import ExtractiveGenerator
+    from .embed import embed_query
+
+    idx = load_index(cfg)
+    t0 = time.perf_counter()
+    query = contextualize(question, history)
+    q_vec = embed_query(query, cfg.model)
+    t1 = time.perf_counter()
+    passages = retrieve(idx, query, q_vec, cfg, filters)
+    t2 = time.perf_counter()
+    for event in ExtractiveGenerator(idx, cfg).stream(question, q_vec, passages, history):
+        if isinstance(event, Answer):
+            timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
+            timings["total"] = time.perf_counter() - t0
+            event = _with_timings(event, timings)
+        yield event
+
+
+def answer(
+    question: str,
+    *,
+    top_k: int | None = None,
+    history: list[dict] | None = None,
+    filters: Filters | None = None,
+    config: Config | None = None,
+) -> Answer:
+    """Answer `question` from the articles, citing them; builds the index first if missing."""
+    final = None
+    for event in stream(question, top_k=top_k, history=history, filters=filters, config=config):
+        if isinstance(event, Answer):
+            final = event
+    return final
+
+
+_FOLLOW_UP = re.compile(r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there|then)\b", re.I)
+
+
+def contextualize(question: str, history: list[dict] | None) -> str:
+    """A follow-up with a pronoun or very few words is searched with the previous question."""
+    if not history:
+        return question
+    previous = [m.get("content", "") for m in history if m.get("role") == "user" and m.get("content")]
+    if previous and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
+        return f"{previous[-1]} {question}"
+    return question
+
+
+def _check(question: str) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("the question is empty: ask something about the articles")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})")
+    return " ".join(question.split())
+
+
+def _with_timings(a: Answer, timings: dict[str, float]) -> Answer:
+    from dataclasses import replace
+
+    return replace(a, timings={**a.timings, **timings})

@@ -1,0 +1,119 @@
+"""Settings -> one frozen Config: a CLI flag beats an environment variable beats the default.
+
+>>> Config.load(top_k=3).top_k
+3
+
+The fields in `INDEX_FIELDS` shape the index on disk; they are written to its manifest and an
+index built with other values is refused (see `rag.manifest`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
+
+# Settings baked into the stored index. Changing one needs `rag index` again.
+INDEX_FIELDS = (
+    "model",
+    "encoding",
+    "chunk_tokens",
+    "chunk_overlap",
+    "bm25_k1",
+    "bm25_b",
+    "bm25_stemmer",
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus: Path = ROOT / "seeds"
+    index_dir: Path = ROOT / "index"
+    model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    encoding: str = "cl100k_base"
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    batch_size: int = 64
+    # Retrieval
+    mode: str = "hybrid+rerank"
+    top_k: int = 5
+    candidates: int = 100  # per signal, before fusion
+    w_dense: float = 1.0
+    w_bm25: float = 1.0
+    w_sentence: float = 1.0
+    fusion: str = "zscore"  # or "rrf"
+    rrf_k: int = 60
+    mmr_lambda: float = 1.0  # 1.0 = pure relevance; lower trades relevance for diversity
+    bm25_k1: float = 0.9
+    bm25_b: float = 0.4
+    bm25_stemmer: str = "english"
+    # Answering
+    max_citations: int = 3
+    min_confidence: float = 0.6  # below this the answerer abstains (calibrated on eval/seeds.jsonl)
+    overlap_weight: float = 1.0  # weight of shared question terms against MiniLM cosine
+    answer_margin: float = 0.15  # runners-up within this of the best sentence are quoted too
+    progress: bool = True
+
+    @classmethod
+    def load(cls, **overrides) -> "Config":
+        """Defaults, then `RAG_<FIELD>` environment variables, then `overrides` (None = unset)."""
+        values: dict = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"RAG_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.name, raw, type(getattr(cls(), f.name)))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        cfg = cls(**{k: _coerce(k, v, type(getattr(cls(), k))) for k, v in values.items()})
+        cfg.validate()
+        return cfg
+
+    def with_(self, **changes) -> "Config":
+        """A copy with some settings changed (None values are ignored)."""
+        cfg = replace(self, **{k: v for k, v in changes.items() if v is not None})
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.chunk_tokens < 16:
+            raise ConfigError(f"chunk_tokens must be at least 16, not {self.chunk_tokens}")
+        if not 0 <= self.chunk_overlap < self.chunk_tokens // 2 + 1:
+            raise ConfigError(
+                f"chunk_overlap must be between 0 and half of chunk_tokens, not {self.chunk_overlap}"
+            )
+        if self.fusion not in ("zscore", "rrf"):
+            raise ConfigError(f"fusion must be zscore or rrf, not {self.fusion!r}")
+        if self.top_k < 1:
+            raise ConfigError(f"top_k must be at least 1, not {self.top_k}")
+        if not 0.0 <= self.mmr_lambda <= 1.0:
+            raise ConfigError(f"mmr_lambda must be between 0 and 1, not {self.mmr_lambda}")
+
+    def index_settings(self) -> dict:
+        """The settings recorded in, and checked against, the index manifest."""
+        return {k: v for k, v in asdict(self).items() if k in INDEX_FIELDS}
+
+
+def _parse(name: str, raw: str, kind: type):
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return _coerce(name, raw, kind)
+
+
+def _coerce(name: str, value, kind: type):
+    try:
+        if kind is Path:
+            return Path(value).expanduser()
+        if kind is bool:
+            return bool(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name} expects {kind.__name__}, got {value!r}") from None

@@ -1,0 +1,56 @@
+"""Ranked Passages -> re-ranked Passages, using evidence finer than a whole chunk.
+
+No cross-encoder can be had offline here, so `SentenceReranker` uses what the index already
+holds: a MiniLM vector for every sentence. A chunk's sentence score is its best sentence's
+cosine with the question (a chunk that *contains* the answer sentence beats one that is merely
+about the topic). It is standardized over the candidates and added, weighted, to the fused
+hybrid score, so it complements rather than replaces the lexical and dense evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+import numpy as np
+
+from .config import Config
+from .fuse import standardize
+from .storage import Index
+from .types import Passage
+
+
+class Reranker(Protocol):
+    def rerank(self, idx: Index, q_vec: np.ndarray, passages: list[Passage]) -> list[Passage]: ...
+
+
+class SentenceReranker:
+    def __init__(self, cfg: Config):
+        self.weight = cfg.w_sentence
+
+    def rerank(self, idx: Index, q_vec: np.ndarray, passages: list[Passage]) -> list[Passage]:
+        if not passages:
+            return passages
+        best = best_sentence_scores(idx, q_vec, [p.chunk.chunk_id for p in passages])
+        base = standardize([p.score for p in passages])  # fused scores are on their own scale
+        fused = base + self.weight * standardize(best)
+        out = [
+            replace(p, score=float(fused[i]), signals={**p.signals, "sentence": float(best[i])})
+            for i, p in enumerate(passages)
+        ]
+        out.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
+        return out
+
+
+def best_sentence_scores(idx: Index, q_vec: np.ndarray, chunk_ids: list[int]) -> np.ndarray:
+    """For each chunk, the highest cosine between the question and one of its sentences."""
+    groups = [idx.chunk_sentences[c] for c in chunk_ids]
+    sizes = np.array([len(g) for g in groups])
+    if sizes.sum() == 0:
+        return np.zeros(len(chunk_ids))
+    sims = idx.sentence_store.score(q_vec, np.concatenate(groups))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    out = np.full(len(chunk_ids), -1.0)
+    nonempty = sizes > 0
+    out[nonempty] = np.maximum.reduceat(sims, starts[nonempty])
+    return out

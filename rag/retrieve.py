@@ -1,0 +1,132 @@
+"""A question + the index -> ranked Passages: dense, BM25, or both fused; then MMR diversity.
+
+`rank()` scores a candidate pool (the top `candidates` chunks of each signal, filtered by
+source and date) and returns it whole, best first: the benchmark ranks documents by their best
+chunk from it. `retrieve()` then picks the final `top_k` with maximal marginal relevance.
+
+Modes: "dense" (MiniLM cosine), "bm25", "hybrid" (both, fused), "hybrid+rerank" (hybrid, then
+the sentence-level reranker of `rag.rerank` adds its evidence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import Config
+from .fuse import fuse
+from .storage import Index
+from .types import Passage
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some articles: by file name, and by date where articles give one.
+
+    Dates are ISO strings ("2018-07-06"); an article without a date is excluded by a date filter.
+    """
+
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def allows(self, doc_id: str, date: str | None) -> bool:
+        if self.sources and doc_id not in self.sources:
+            return False
+        if self.date_from or self.date_to:
+            if not date:
+                return False
+            if self.date_from and date < self.date_from:
+                return False
+            if self.date_to and date > self.date_to:
+                return False
+        return True
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sources or self.date_from or self.date_to)
+
+
+def rank(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Filters | None = None) -> list[Passage]:
+    """Every candidate chunk, scored with each signal the mode uses and fused, best first."""
+    allowed = _allowed_chunks(idx, filters)
+    bm25_all = idx.bm25.scores(question) if cfg.mode != "dense" else None
+    cands: set[int] = set()
+    if cfg.mode != "bm25":
+        cands |= set(_top(idx, q_vec, cfg.candidates, allowed).tolist())
+    if bm25_all is not None:
+        pool = bm25_all if allowed is None else np.where(_mask(len(bm25_all), allowed), bm25_all, 0.0)
+        top = np.argsort(-pool, kind="stable")[: cfg.candidates]
+        cands |= set(top[pool[top] > 0].tolist())
+    if not cands:
+        return []
+    ids = np.array(sorted(cands), dtype=np.int64)
+    signals: dict[str, np.ndarray] = {}
+    if cfg.mode != "bm25":
+        signals["dense"] = idx.dense.score(q_vec, ids)
+    if bm25_all is not None:
+        signals["bm25"] = bm25_all[ids]
+    if len(signals) == 1:
+        fused = next(iter(signals.values())).astype(np.float64)
+    else:
+        fused = fuse(signals, {"dense": cfg.w_dense, "bm25": cfg.w_bm25}, cfg.fusion, cfg.rrf_k)
+    passages = [_passage(idx, int(c), float(fused[i]), {k: float(v[i]) for k, v in signals.items()}) for i, c in enumerate(ids)]
+    passages.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
+    if cfg.mode == "hybrid+rerank":
+        from .rerank import SentenceReranker
+
+        passages = SentenceReranker(cfg).rerank(idx, q_vec, passages)
+    return passages
+
+
+def retrieve(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Filters | None = None) -> list[Passage]:
+    """The final `top_k` passages: ranked, then diversified with MMR."""
+    ranked = rank(idx, question, q_vec, cfg, filters)
+    return mmr(idx, ranked[: max(cfg.top_k * 4, 20)], cfg.top_k, cfg.mmr_lambda)
+
+
+def mmr(idx: Index, passages: list[Passage], k: int, lam: float) -> list[Passage]:
+    """Maximal marginal relevance (Carbonell & Goldstein 1998) over chunk vectors.
+
+    Each pick maximizes lam * relevance - (1 - lam) * (similarity to what is already picked),
+    relevance min-max scaled to [0, 1]. lam = 1 keeps the ranking as it is.
+    """
+    if lam >= 1.0 or len(passages) <= 1:
+        return passages[:k]
+    vecs = idx.dense.vectors(np.array([p.chunk.chunk_id for p in passages]))
+    sims = vecs @ vecs.T
+    rel = np.array([p.score for p in passages])
+    rel = (rel - rel.min()) / (np.ptp(rel) or 1.0)
+    picked: list[int] = [0]
+    while len(picked) < min(k, len(passages)):
+        rest = [i for i in range(len(passages)) if i not in picked]
+        best = max(rest, key=lambda i: lam * rel[i] - (1 - lam) * sims[i, picked].max())
+        picked.append(best)
+    return [passages[i] for i in picked]
+
+
+def _top(idx: Index, q_vec: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
+    if allowed is None:
+        return idx.dense.search(q_vec, n)[1]
+    scores = idx.dense.score(q_vec, allowed)  # exact over the allowed chunks only
+    return allowed[np.argsort(-scores, kind="stable")[:n]]
+
+
+def _allowed_chunks(idx: Index, filters: Filters | None) -> np.ndarray | None:
+    if filters is None or not filters.active:
+        return None
+    ok = {d for d, doc in idx.documents.items() if filters.allows(d, doc.date)}
+    return np.array([c.chunk_id for c in idx.chunks if c.doc_id in ok], dtype=np.int64)
+
+
+def _mask(n: int, ids: np.ndarray) -> np.ndarray:
+    m = np.zeros(n, dtype=bool)
+    m[ids] = True
+    return m
+
+
+def _passage(idx: Index, chunk_id: int, score: float, signals: dict[str, float]) -> Passage:
+    chunk = idx.chunks[chunk_id]
+    doc = idx.documents[chunk.doc_id]
+    return Passage(chunk=chunk, score=score, signals=signals, url=doc.url, date=doc.date)

@@ -1,0 +1,49 @@
+"""Text -> sentence spans (start, end offsets), never crossing a paragraph (line) break.
+
+pysbd does the hard part (abbreviations such as "Dr." or "U.S.", quotes, decimals); we only
+map its sentences back to exact offsets so every snippet stays verbatim.
+
+>>> text = 'Dr. Lobnikar spoke. "We agree," he said.\\nNew paragraph.'
+>>> [text[s:e] for s, e in split_sentences(text)]
+['Dr. Lobnikar spoke.', '"We agree," he said.', 'New paragraph.']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_LINE = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of `text`, in order, stripped of surrounding white space."""
+    spans: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        offset, para = line.start(), line.group()
+        if not para.strip():
+            continue
+        pos = 0
+        for sent in _segmenter().segment(para):
+            sent = sent.strip()
+            if not sent:
+                continue
+            found = para.find(sent, pos)
+            if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+                found = pos + len(para[pos:]) - len(para[pos:].lstrip())
+                sent = para[found:].rstrip()
+            spans.append((offset + found, offset + found + len(sent)))
+            pos = found + len(sent)
+        if pos < len(para.rstrip()):  # anything pysbd dropped is kept, never lost
+            rest = para[pos:]
+            lead = len(rest) - len(rest.lstrip())
+            if rest.strip():
+                spans.append((offset + pos + lead, offset + pos + lead + len(rest.strip())))
+    return spans
