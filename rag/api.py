@@ -86,7 +86,10 @@ def stream(
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
     t2 = time.perf_counter()
-    for event in ExtractiveGenerator(idx, cfg).stream(question, q_vec, passages, history):
+    # Retrieval searched with the conversation; the sentences are judged against the question
+    # itself, which a follow-up's pronoun would otherwise dilute.
+    a_vec = q_vec if query == question else embed_query(question, cfg.model)
+    for event in ExtractiveGenerator(idx, cfg).stream(question, a_vec, passages, history):
         if isinstance(event, Answer):
             timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
             timings["total"] = time.perf_counter() - t0

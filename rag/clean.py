@@ -59,13 +59,15 @@ def _clean_one(f: SourceFile, repeated: set[str]) -> Document:
     for line in lines:
         if not line:
             continue
-        rule = _rule_for(line, repeated)
-        if READ_MORE.match(line):
+        rule = None
+        if m := SOURCE_LINE.match(line):
+            url, rule = url or m.group(2), "source line"
+        elif rule := _rule_for(line, repeated):
+            pass
+        elif READ_MORE.match(line):
             in_read_more, rule = True, "read more"
         elif in_read_more and len(line.split()) <= 15 and not line.endswith("."):
-            rule = "read more"
-        elif m := SOURCE_LINE.match(line):
-            url, rule = url or m.group(2), "source line"
+            rule = "read more"  # the linked headlines of a "Read more" list
         if rule:
             removed.append(f"{rule}: {line}")
             continue

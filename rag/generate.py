@@ -13,6 +13,7 @@ in it, or when no sentence holds the type of answer asked for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator, Protocol
 
@@ -64,7 +65,7 @@ class ExtractiveGenerator:
             citations.append(Citation(n, doc.doc_id, doc.title, sent.text, round(s.score, 4), doc.url, sent.start, sent.end, sent.chunk_id))
             piece = ("" if n == 1 else " ") + f"{sent.text} [{n}]"
             text += piece
-            yield piece
+            yield from re.findall(r"\s*\S+", piece)  # word by word, as a chat window shows it
         yield Answer(question, text, citations, False, passages, confidence, self.cfg.mode)
 
     def score_sentences(self, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passage]) -> list[Scored]:

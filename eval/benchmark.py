@@ -1,0 +1,117 @@
+"""A BEIR-format dataset -> nDCG@10, Recall@100 and MRR@10 per retrieval mode.
+
+The corpus goes through the same chunk, embed and index code as the articles (`rag.index`), and
+every query through the same `rag.retrieve.rank` that serves the chat. A document longer than
+one chunk is ranked by its best chunk.
+
+The index is kept in a cache folder (or --beir-index) and reused while the dataset and the
+index settings are unchanged, so comparing modes does not re-embed the corpus.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rag import Config, index, load_index
+from rag.config import MODES
+from rag.errors import IndexMismatchError, IndexMissingError
+from rag.retrieve import rank
+from rag.storage import check_settings, read_manifest
+
+from .beir import BeirDataset, load_beir
+from .metrics import evaluate
+
+DEPTH = 100  # documents per query in the run: enough for Recall@100
+
+
+def cache_folder(name: str) -> Path:
+    return Path.home() / ".cache" / "rag" / "beir" / name
+
+
+def ensure_index(ds: BeirDataset, cfg: Config) -> dict:
+    """Build the dataset's index unless one with the same settings and documents exists."""
+    import hashlib
+
+    sources = {d.doc_id: hashlib.sha256(f"{d.title}\n{d.text}".encode()).hexdigest() for d in ds.documents}
+    try:
+        manifest = read_manifest(cfg.index_dir)
+        check_settings(manifest, cfg, cfg.index_dir)
+        if manifest.get("sources") != sources:
+            raise IndexMismatchError("the dataset changed")
+    except (IndexMissingError, IndexMismatchError):
+        index(config=cfg, documents=ds.documents)
+        manifest = read_manifest(cfg.index_dir)
+    return manifest
+
+
+def doc_run(passages, depth: int = DEPTH) -> dict[str, float]:
+    """Passages (best first) -> {doc_id: score of its best chunk}, the top `depth` documents."""
+    run: dict[str, float] = {}
+    for p in passages:
+        if p.chunk.doc_id not in run:
+            run[p.chunk.doc_id] = p.score
+            if len(run) == depth:
+                break
+    return run
+
+
+def run_beir(
+    path: Path, cfg: Config, *, modes: list[str] | None = None, max_queries: int | None = None, index_dir: Path | None = None
+) -> dict:
+    ds = load_beir(path, max_queries=max_queries)
+    cfg = cfg.with_(index_dir=Path(index_dir) if index_dir else cache_folder(ds.name))
+    modes = modes or list(MODES)
+    for m in modes:
+        cfg.with_(mode=m)  # validates each mode name before the long work starts
+    manifest = ensure_index(ds, cfg)
+    idx = load_index(cfg, build_if_missing=False)
+
+    from rag.embed import embed
+
+    qids = list(ds.queries)
+    t0 = time.perf_counter()
+    qvecs = embed([ds.queries[q] for q in qids], cfg.model, batch_size=cfg.batch_size)
+    embed_ms = (time.perf_counter() - t0) * 1000 / max(len(qids), 1)
+
+    result: dict = {
+        "dataset": ds.name,
+        "documents": len(ds.documents),
+        "queries": len(qids),
+        "chunks": manifest["counts"]["chunks"],
+        "sentences": manifest["counts"]["sentences"],
+        "index": manifest.get("build", {}),
+        "default": Config().mode,
+        "modes": modes,
+    }
+    for m in modes:
+        mcfg = cfg.with_(mode=m)
+        t0 = time.perf_counter()
+        run = {qid: doc_run(rank(idx, ds.queries[qid], qvecs[i], mcfg)) for i, qid in enumerate(qids)}
+        ms = (time.perf_counter() - t0) * 1000 / max(len(qids), 1)
+        result[m] = {**evaluate(run, ds.qrels), "ms_per_query": round(ms + embed_ms, 2)}
+    return result
+
+
+PUBLISHED = {  # nDCG@10 on SciFact, from shared/data/scifact/README.md
+    "BM25 (BEIR paper)": 0.665,
+    "all-MiniLM-L6-v2 dense (MTEB)": 0.645,
+    "BM25 + cross-encoder (BEIR)": 0.688,
+    "ColBERT (BEIR)": 0.671,
+}
+
+
+def format_table(r: dict) -> str:
+    lines = [
+        f"{r['dataset']}: {r['documents']} documents -> {r['chunks']} chunks, {r['queries']} queries",
+        f"index built in {r['index'].get('seconds', '?')} s ({r['index'].get('chunks_per_second', '?')} chunks/s)",
+        "",
+        f"  {'mode':<16}{'nDCG@10':>9}{'R@100':>9}{'MRR@10':>9}{'ms/query':>10}",
+    ]
+    for m in r["modes"]:
+        x = r[m]
+        mark = "  (default)" if m == r["default"] else ""
+        lines.append(f"  {m:<16}{x['ndcg@10']:>9.4f}{x['recall@100']:>9.4f}{x['mrr@10']:>9.4f}{x['ms_per_query']:>10.1f}{mark}")
+    if r["dataset"].lower() == "scifact":
+        lines += ["", "  published nDCG@10: " + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items())]
+    return "\n".join(lines)

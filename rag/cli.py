@@ -1,0 +1,161 @@
+"""Command line -> the same `rag` functions the Python API, chat window and eval use.
+
+    rag index [PATH]          build the index (default: seeds/)
+    rag ask "QUESTION"        answer with cited snippets (--json for machines)
+    rag eval [--beir DIR]     metrics on the seed question set, or on a BEIR benchmark
+    rag chat                  open the chat window on 127.0.0.1
+
+Errors a user can fix are printed as one line on stderr with exit status 1; this is the only
+place (with the UI) that turns `RagError`s into messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import MODES, Config
+from .errors import RagError
+
+
+def _config_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (flags beat RAG_* environment variables beat defaults)")
+    g.add_argument("--index-dir", type=Path, help="index folder (default: index/)")
+    g.add_argument("--corpus", type=Path, help="articles to index when no index exists (default: seeds/)")
+    g.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid+rerank)")
+    g.add_argument("--top-k", type=int, help="passages retrieved per question (default: 5)")
+    g.add_argument("--chunk-tokens", type=int, help="chunk size in cl100k_base tokens (default: 200)")
+    g.add_argument("--chunk-overlap", type=int, help="overlap between chunks in tokens (default: 40)")
+
+
+def _config(args: argparse.Namespace, **extra) -> Config:
+    return Config.load(
+        index_dir=args.index_dir,
+        corpus=args.corpus,
+        mode=args.mode,
+        top_k=args.top_k,
+        chunk_tokens=args.chunk_tokens,
+        chunk_overlap=args.chunk_overlap,
+        **extra,
+    )
+
+
+def cmd_index(args) -> int:
+    from .build import index
+
+    cfg = _config(args, progress=not args.quiet and sys.stderr.isatty())
+    report = index(args.path, config=cfg)
+    print(f"indexed {report.documents} articles -> {report.chunks} chunks, {report.sentences} sentences "
+          f"in {report.seconds:.1f}s ({report.chunks_per_second:.0f} chunks/s) into {report.folder}")
+    for doc_id, lines in report.removed.items():
+        print(f"  {doc_id}: removed {len(lines)} boilerplate line(s)")
+        if args.verbose:
+            for line in lines:
+                print(f"      - {line[:110]}")
+    for doc_id in report.skipped:
+        print(f"  {doc_id}: skipped, no text after cleaning")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from .api import answer
+    from .retrieve import Filters
+
+    cfg = _config(args)
+    filters = Filters(tuple(args.source or ()), args.date_from, args.date_to)
+    result = answer(args.question, config=cfg, filters=filters)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(result.text)
+    if result.abstained:
+        return 0
+    print()
+    for c in result.citations:
+        print(f"[{c.n}] {c.title} ({c.source})")
+        print(f"    \"{c.snippet}\"")
+        if c.url:
+            print(f"    {c.url}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    cfg = _config(args, progress=False)
+    if args.beir:
+        from eval.benchmark import format_table, run_beir
+
+        modes = args.modes.split(",") if args.modes else list(MODES)
+        result = run_beir(args.beir, cfg, modes=modes, max_queries=args.max_queries, index_dir=args.beir_index)
+    else:
+        from eval.qa import format_table, run_qa
+
+        result = run_qa(args.set, cfg)
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from ui.app import main as launch
+
+    launch(host=args.host, port=args.port, config=_config(args))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description="Grounded, cited answers from news articles.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("index", help="build the index from a folder of articles")
+    s.add_argument("path", nargs="?", type=Path, help="folder or file of .txt/.md/.html articles (default: seeds/)")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    s.add_argument("-v", "--verbose", action="store_true", help="list every boilerplate line removed")
+    _config_flags(s)
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("ask", help="answer a question with cited snippets")
+    s.add_argument("question")
+    s.add_argument("--json", action="store_true", help="print the answer as JSON")
+    s.add_argument("--source", action="append", help="only search this article (repeatable)")
+    s.add_argument("--date-from", help="only articles dated on or after (YYYY-MM-DD)")
+    s.add_argument("--date-to", help="only articles dated on or before (YYYY-MM-DD)")
+    _config_flags(s)
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("eval", help="evaluate on the seed question set or a BEIR dataset")
+    s.add_argument("--set", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "seeds.jsonl",
+                   help="question set (JSONL; default: eval/seeds.jsonl)")
+    s.add_argument("--beir", type=Path, help="BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)")
+    s.add_argument("--modes", help=f"comma-separated modes for --beir (default: all of {','.join(MODES)})")
+    s.add_argument("--max-queries", type=int, help="with --beir: only the first N queries")
+    s.add_argument("--beir-index", type=Path, help="with --beir: where to keep its index (default: a cache folder)")
+    s.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    _config_flags(s)
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("chat", help="open the chat window")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    _config_flags(s)
+    s.set_defaults(func=cmd_chat)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RagError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # a folder we cannot write, a full disk: the user's to fix
+        print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

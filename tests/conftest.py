@@ -1,0 +1,51 @@
+"""Shared fixtures: one real index of seeds/, built once per test session under a temp folder.
+
+Tests never touch the repository's own index/ folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _no_rag_env(monkeypatch):
+    """RAG_* variables on the developer's machine must not change what tests see."""
+    for key in list(os.environ):
+        if key.startswith("RAG_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def seed_config(tmp_path_factory):
+    """A Config whose index (built here, with the real model) holds the five seed articles."""
+    import rag
+
+    cfg = rag.Config.load(index_dir=tmp_path_factory.mktemp("seed-index"), corpus=SEEDS, progress=False)
+    rag.index(SEEDS, config=cfg)
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_config):
+    import rag
+
+    return rag.load_index(seed_config, build_if_missing=False)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A writable copy of the seeds, to damage freely."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    return folder

@@ -1,0 +1,161 @@
+"""The chat app, served for real on a loopback port and driven through gradio_client.
+
+Real model, real index (built under pytest's tmp dir, never the repo's index/), no mocks.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("gradio")
+from gradio_client import Client  # noqa: E402
+
+import rag  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
+pytestmark = pytest.mark.slow
+
+ON_TOPIC = "Where did the Balkan ministers meet?"
+OFF_TOPIC = "Who won the 2018 football World Cup final?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ui_config(tmp_path_factory) -> "rag.Config":
+    """One index for every UI test module: built once under the session's tmp dir."""
+    index_dir = tmp_path_factory.getbasetemp() / "ui_index"
+    return rag.Config.load(index_dir=index_dir, progress=False)
+
+
+def serve(config):
+    """Start the app in-process on a free loopback port; returns (demo, url)."""
+    from ui.app import build_app, launch
+
+    demo = build_app(config)
+    _, url, _ = launch(
+        demo,
+        server_name="127.0.0.1",
+        server_port=free_port(),
+        prevent_thread_lock=True,
+        quiet=True,
+    )
+    return demo, url
+
+
+def core_answer(question: str, config) -> "rag.Answer":
+    """The core's own Answer, via rag.stream (its last event)."""
+    events = list(rag.stream(question, history=None, config=config))
+    return events[-1]
+
+
+def text_of(message: dict) -> str:
+    """A chat message's text, whether content is a string or Gradio 6's list of parts."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory):
+    return ui_config(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def app_url(config):
+    demo, url = serve(config)
+    yield url
+    demo.close()
+
+
+@pytest.fixture
+def client(app_url):
+    """A fresh client per test: its own session, so its own conversation."""
+    return Client(app_url, verbose=False)
+
+
+def ask(client: Client, question: str):
+    chat, sources, _textbox = client.predict(question, api_name="/ask")
+    return chat, sources
+
+
+def test_index_goes_to_tmp_not_repo(config):
+    assert Path(config.index_dir).resolve() != (SEEDS.parent / "index").resolve()
+
+
+def test_seed_question_is_answered_with_cited_seed_file(client):
+    chat, sources = ask(client, ON_TOPIC)
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    assert text_of(chat[0]) == ON_TOPIC
+    answer = text_of(chat[1])
+    assert "[1]" in answer, answer
+    assert 'class="src-card"' in sources
+    cited = [name for name in SEED_FILES if f'data-source="{name}"' in sources]
+    assert cited, sources
+
+
+def test_follow_up_keeps_the_conversation(client):
+    ask(client, ON_TOPIC)
+    chat, sources = ask(client, "What did they agree to create?")
+    assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant"]
+    assert text_of(chat[2]) == "What did they agree to create?"
+    assert text_of(chat[3]).strip()
+    assert not text_of(chat[3]).startswith("⚠"), text_of(chat[3])
+
+
+def test_off_topic_question_abstains_without_cards(client, config):
+    assert core_answer(OFF_TOPIC, config).abstained  # the core's own verdict
+    chat, sources = ask(client, OFF_TOPIC)
+    answer = text_of(chat[-1])
+    assert chat[-1]["role"] == "assistant" and answer.strip()
+    assert "[1]" not in answer
+    assert "src-card" not in sources
+    assert "do not answer" in sources
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_empty_question_gives_one_line_error(client, question):
+    chat, _sources = ask(client, question)
+    assert [m["role"] for m in chat] == ["assistant"]  # no empty user bubble
+    message = text_of(chat[0])
+    assert message.startswith("⚠ ")
+    assert "\n" not in message and "Traceback" not in message
+    assert len(message) < 300
+
+
+def test_error_does_not_break_the_conversation(client):
+    ask(client, ON_TOPIC)
+    chat, sources = ask(client, "")
+    assert [m["role"] for m in chat] == ["user", "assistant", "assistant"]
+    assert 'class="src-card"' in sources  # the last answer's cards stay up
+    chat, _ = ask(client, "What did they agree to create?")
+    assert chat[-2]["role"] == "user" and not text_of(chat[-1]).startswith("⚠")
+
+
+def test_new_chat_clears_the_session(client):
+    ask(client, ON_TOPIC)
+    chat, sources, _ = client.predict(api_name="/clear")
+    assert chat == [] and "src-card" not in sources
+    chat, _ = ask(client, ON_TOPIC)
+    assert len(chat) == 2
+
+
+def test_cards_escape_markup():
+    from rag.types import Citation
+    from ui import cards
+
+    cit = Citation(
+        n=1, source="x.txt", title="<b>Bold</b>", snippet="a <script>x</script>", score=0.5,
+        url="javascript:alert(1)",
+    )
+    html = cards.card(cit)
+    assert "<script>" not in html and "<b>" not in html and "javascript:" not in html
+    assert "&lt;script&gt;" in html
