@@ -18,6 +18,10 @@ from .errors import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 
+# Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
+# index built by older code is refused instead of silently disagreeing with the new code.
+PIPELINE_VERSION = 2
+
 # Settings baked into the stored index. Changing one needs `rag index` again.
 INDEX_FIELDS = (
     "model",
@@ -99,7 +103,7 @@ class Config:
 
     def index_settings(self) -> dict:
         """The settings recorded in, and checked against, the index manifest."""
-        return {k: v for k, v in asdict(self).items() if k in INDEX_FIELDS}
+        return {"pipeline": PIPELINE_VERSION, **{k: v for k, v in asdict(self).items() if k in INDEX_FIELDS}}
 
 
 def _parse(name: str, raw: str, kind: type):

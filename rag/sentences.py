@@ -3,9 +3,9 @@
 pysbd does the hard part (abbreviations such as "Dr." or "U.S.", quotes, decimals); we only
 map its sentences back to exact offsets so every snippet stays verbatim.
 
->>> text = 'Dr. Lobnikar spoke. "We agree," he said.\\nNew paragraph.'
+>>> text = 'Dr. Lobnikar spoke. "We agree. It works," he said.\\nNew paragraph.'
 >>> [text[s:e] for s, e in split_sentences(text)]
-['Dr. Lobnikar spoke.', '"We agree," he said.', 'New paragraph.']
+['Dr. Lobnikar spoke.', '"We agree.', 'It works," he said.', 'New paragraph.']
 """
 
 from __future__ import annotations
@@ -23,6 +23,15 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
+# pysbd keeps a quotation whole, however many sentences it holds; a snippet should be one
+# sentence, so split after a full stop that ends a lower-case word ("Mr." and "Dr." do not).
+_INNER = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[\"“‘]?[A-Z])")
+
+
+def _split_quotes(sentences: list[str]) -> list[str]:
+    return [part for s in sentences for part in _INNER.split(s)]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of `text`, in order, stripped of surrounding white space."""
     spans: list[tuple[int, int]] = []
@@ -31,7 +40,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if not para.strip():
             continue
         pos = 0
-        for sent in _segmenter().segment(para):
+        for sent in _split_quotes(_segmenter().segment(para)):
             sent = sent.strip()
             if not sent:
                 continue

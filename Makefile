@@ -1,0 +1,36 @@
+# Two commands: `make chat` (set up, build the index if missing, open the chat window) and
+# `make test` (set up, then run the whole test suite). Both start from nothing on a fresh machine.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup browser chat test bench clean
+
+setup: $(STAMP)
+
+# torch goes first, pinned to the CPU wheel: anything unpinned would pull CUDA packages.
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+chat: setup
+	$(VENV)/bin/rag chat
+
+test: setup browser
+	$(PY) -m pytest
+
+# The SciFact benchmark (not part of the test suite): about 15 minutes on 2 cores the first time.
+bench: setup
+	$(VENV)/bin/rag eval --beir ../shared/data/scifact
+
+clean:
+	rm -rf $(VENV) index/manifest.json index/gen-* index/.gen-*
