@@ -46,7 +46,7 @@ class Config:
     # Retrieval
     mode: str = "hybrid+rerank"
     top_k: int = 5
-    candidates: int = 100  # per signal, before fusion
+    candidates: int = 300  # chunks per signal scored and fused; deep enough for Recall@100
     w_dense: float = 1.0
     w_bm25: float = 1.0
     w_sentence: float = 1.0

@@ -260,6 +260,7 @@ def test_alt_text_echo_before_a_credited_caption_is_dropped() -> None:
     reason="bug: for HTML, rag/load.py keeps trafilatura's <h1> as the first body line and "
     "rag/clean.py _clean_one keeps it although the title came from metadata, so the headline "
     "is repeated in Document.text (documented as 'headline excluded')",
+    raises=AssertionError,
     strict=True,
 )
 def test_html_headline_is_not_repeated_in_the_body(tmp_path) -> None:
@@ -280,3 +281,14 @@ def test_html_headline_is_not_repeated_in_the_body(tmp_path) -> None:
     (doc,) = clean(read_files(tmp_path))
     assert doc.title == "Ministers agree on joint migrant database"
     assert doc.text == "\n".join(paragraphs)
+
+
+def test_source_line_after_a_read_more_list_still_gives_the_url() -> None:
+    url = "https://www.example.com/news/2019-03-15/story"
+    (doc,) = clean([_src("a.txt", "Headline", "Story.", "Read more:", "Another headline", f"Source: {url}")])
+    assert (doc.url, doc.date, doc.text) == (url, "2019-03-15", "Story.")
+    assert doc.removed == (
+        "read more: Read more:",
+        "read more: Another headline",
+        f"source line: Source: {url}",
+    )

@@ -1,0 +1,113 @@
+"""The `rag` command as a user runs it: real subprocesses, real model, bad input refused in one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def rag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    return subprocess.run(
+        [sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, timeout=300, env=env, cwd=cwd
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """An index of the seeds built by `rag index`, and a snapshot of its files."""
+    folder = tmp_path_factory.mktemp("cli") / "index"
+    r = rag("index", str(SEEDS), "--index-dir", str(folder), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "indexed 5 articles" in r.stdout and "removed 8 boilerplate line(s)" in r.stdout
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_ask_prints_the_answer_and_its_sources(built):
+    r = rag("ask", "Where did the Balkan ministers agree to create a joint database?", "--index-dir", str(built))
+    assert r.returncode == 0, r.stderr
+    assert "Sarajevo" in r.stdout and "[1] Balkan States Vow Joint Action" in r.stdout
+    assert "003_d7e33aac75d08225.txt" in r.stdout
+
+
+def test_ask_json(built):
+    r = rag("ask", "Who won the 2018 FIFA World Cup final?", "--index-dir", str(built), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["abstained"] is True and out["citations"] == []
+
+
+def _binary(folder: Path) -> None:
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def _unreadable(folder: Path) -> None:
+    target = folder / "locked.txt"
+    if os.geteuid() == 0:  # root reads any file; /proc/self/mem fails to read at offset 0
+        target.symlink_to("/proc/self/mem")
+    else:
+        target.write_text("secret")
+        target.chmod(0)
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("missing folder", "no such file or folder"),
+        ("empty folder", "no articles"),
+        ("binary file", "is a binary file"),
+        ("unreadable file", "cannot read"),
+    ],
+)
+def test_bad_corpus_is_refused_in_one_line_and_the_index_survives(built, tmp_path, case, expected):
+    before = snapshot(built)
+    corpus = tmp_path / "corpus"
+    if case != "missing folder":
+        corpus.mkdir()
+    if case in ("binary file", "unreadable file"):
+        for f in SEEDS.iterdir():
+            shutil.copy(f, corpus)
+        (_binary if case == "binary file" else _unreadable)(corpus)
+    r = rag("index", str(corpus), "--index-dir", str(built), "--quiet")
+    assert r.returncode == 1
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("error: ") and expected in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert snapshot(built) == before  # nothing lost, nothing half-written
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["ask", ""], "the question is empty"),
+        (["ask", "   "], "the question is empty"),
+        (["ask", "Where?", "--chunk-tokens", "120"], "built with chunk_tokens=200"),
+        (["ask", "Where?", "--top-k", "0"], "top_k must be at least 1"),
+        (["eval", "--set", "/nonexistent.jsonl"], "no question set"),
+        (["eval", "--beir", "/nonexistent"], "BEIR folder not found"),
+    ],
+)
+def test_bad_requests_are_one_line_errors(built, args, expected):
+    r = rag(*args, "--index-dir", str(built))
+    assert r.returncode == 1, r.stdout
+    assert r.stderr.count("\n") == 1 and expected in r.stderr and "Traceback" not in r.stderr
+
+
+def test_settings_come_from_the_environment(built):
+    env = {**os.environ, "RAG_CHUNK_TOKENS": "120"}
+    r = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "ask", "Where?", "--index-dir", str(built)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert r.returncode == 1 and "chunk_tokens=120" in r.stderr
