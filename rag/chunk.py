@@ -11,7 +11,7 @@ for any chunk is cut at word boundaries.
 
 >>> from rag.types import Document
 >>> doc = Document("a.txt", "T", "One two. Three four. Five six.")
->>> [c.text for c in chunk_documents([doc], chunk_tokens=6, overlap=2)]
+>>> [c.text for c in chunk_documents([doc], chunk_tokens=6, overlap=3)]
 ['One two. Three four.', 'Three four. Five six.']
 """
 
@@ -45,38 +45,49 @@ def chunk_documents(
         model_count, max_len = (lambda s: 0), 1 << 30
     chunks: list[Chunk] = []
     for doc in docs:
-        for start, end, spans, n in _pack(doc, chunk_tokens, overlap, count, model_count, max_len):
-            chunks.append(
-                Chunk(len(chunks), doc.doc_id, doc.title, doc.text[start:end], start, end, n, spans)
-            )
+        title = _short_title(doc.title, model_count, max_len // 2)
+        for start, end, spans, n in _pack(doc.text, title, chunk_tokens, overlap, count, model_count, max_len):
+            chunks.append(Chunk(len(chunks), doc.doc_id, title, doc.text[start:end], start, end, n, spans))
     return chunks
 
 
-def _pack(doc: Document, budget: int, overlap: int, count: Counter, mcount: Counter, max_len: int):
-    """Yield (start, end, sentence spans, tokens) for each chunk of one document."""
+def _short_title(title: str, mcount: Counter, limit: int) -> str:
+    """A headline may take at most half the model's window; longer ones are cut at a word."""
+    if not title or mcount(title) <= limit:
+        return title
+    words = title.split()
+    while words and mcount(" ".join(words)) > limit:
+        words = words[: len(words) * 3 // 4]
+    return " ".join(words)
+
+
+def _pack(text: str, title: str, budget: int, overlap: int, count: Counter, mcount: Counter, max_len: int):
+    """Yield (start, end, sentence spans, tokens) for each chunk of one document's text."""
     # Room for the model's [CLS] + headline + [SEP]; each piece's count excludes the 2 specials.
-    room = max_len - (mcount(doc.title) if doc.title else 2)
-    pieces = []  # (start, end, tokens, model tokens)
-    for s, e in split_sentences(doc.text):
-        for ps, pe in _fit(doc.text, s, e, budget, room, count, mcount):
-            seg = doc.text[ps:pe]
-            pieces.append((ps, pe, count(seg), max(mcount(seg) - 2, 0)))
+    room = max_len - (mcount(title) if title else 2)
+    pieces = []  # (start, end, model tokens)
+    for s, e in split_sentences(text):
+        for ps, pe in _fit(text, s, e, budget, room, count, mcount):
+            pieces.append((ps, pe, max(mcount(text[ps:pe]) - 2, 0)))
     i = 0
     while i < len(pieces):
-        j, tokens, mtokens = i, 0, 0
-        while j < len(pieces) and tokens + pieces[j][2] <= budget and mtokens + pieces[j][3] <= room:
-            tokens, mtokens = tokens + pieces[j][2], mtokens + pieces[j][3]
+        # WordPiece counts add up exactly across white space; BPE counts may not ("It works.
+        # 123" costs a token more than its parts), so the cl100k budget is checked on the span.
+        j, mtokens = i + 1, pieces[i][2]
+        while (
+            j < len(pieces)
+            and mtokens + pieces[j][2] <= room
+            and count(text[pieces[i][0] : pieces[j][1]]) <= budget
+        ):
+            mtokens += pieces[j][2]
             j += 1
         part = pieces[i:j]
-        yield part[0][0], part[-1][1], tuple((p[0], p[1]) for p in part), count(
-            doc.text[part[0][0] : part[-1][1]]
-        )
+        yield part[0][0], part[-1][1], tuple((p[0], p[1]) for p in part), count(text[part[0][0] : part[-1][1]])
         if j >= len(pieces):
             break
         # Step back over trailing sentences that fit in the overlap, but always move forward.
-        k, back = j, 0
-        while k - 1 > i and back + pieces[k - 1][2] <= overlap:
-            back += pieces[k - 1][2]
+        k = j
+        while k - 1 > i and count(text[pieces[k - 1][0] : pieces[j - 1][1]]) <= overlap:
             k -= 1
         i = k
 

@@ -75,6 +75,9 @@ def _clean_one(f: SourceFile, repeated: set[str]) -> Document:
         if title is None:
             title = line  # the first real line of a text article is its headline
             continue
+        if not kept and _norm(line) == _norm(title):
+            removed.append(f"headline repeated: {line}")  # HTML pages repeat <title> as <h1>
+            continue
         kept.append(line)
     kept = _drop_caption_echoes(kept, removed)
     body = "\n".join(kept)  # one paragraph per line

@@ -20,7 +20,7 @@ MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 # Settings baked into the stored index. Changing one needs `rag index` again.
 INDEX_FIELDS = (
@@ -114,7 +114,7 @@ def _parse(name: str, raw: str, kind: type):
 
 def _coerce(name: str, value, kind: type):
     try:
-        if kind is Path:
+        if issubclass(kind, Path):
             return Path(value).expanduser()
         if kind is bool:
             return bool(value)

@@ -86,6 +86,8 @@ class BM25:
         tmp = Path(f"{folder}.tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         self.retriever.save(str(tmp))
+        if Path(folder).exists():  # a directory cannot be renamed over a non-empty one
+            shutil.rmtree(folder)
         os.replace(tmp, folder)
 
     @classmethod

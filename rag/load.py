@@ -114,6 +114,10 @@ def _strip_markdown(text: str) -> str:
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
     text = re.sub(r"<(https?://[^>]+)>", r"\1", text)  # <url> -> url
-    text = re.sub(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    while True:  # nested emphasis ("***a** b*") unwraps one layer per pass
+        unwrapped = re.sub(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+        if unwrapped == text:
+            break
+        text = unwrapped
     text = re.sub(r"\*{2,3}(?=\S)|(?<=\S)\*{2,3}", "", text)  # unbalanced leftovers
     return text

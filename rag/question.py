@@ -33,7 +33,8 @@ _PLACE = re.compile(
     r"\b(?:in|at|to|from|near|into|onto|outside|inside|across|via|through|towards)\s+"
     r"(?:(?:the|a|an)\s+)?([A-Z][\w’'-]+)|\b(?:to|on|into|onto)\s+(?:a|an)\s+([a-z][\w-]+)"
 )
-_NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS.replace(' ', '|')})\b", re.I)
+_FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
+_NUMBER = re.compile(rf"{_FIGURE.pattern}|\b(?:{NUMBER_WORDS.replace(' ', '|')})\b", re.I)
 _CAPITALIZED = re.compile(r"(?<![.!?\"“] )(?<!^)\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
 _WORD = re.compile(r"[\w’'-]+")
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?: [A-Z][\w’'-]*[a-z][\w’'-]*)+")
@@ -65,7 +66,7 @@ def analyze(question: str) -> QuestionInfo:
 def salient_terms(text: str) -> tuple[str, ...]:
     """Proper names (capitalized, not sentence-initial) and figures: the specifics of a question."""
     names = [re.sub(r"['’]s$", "", m.group().lower()) for m in _CAPITALIZED.finditer(text)]
-    figures = [w for w in _WORD.findall(text) if _NUM.search(w)]
+    figures = _FIGURE.findall(text)
     return tuple(dict.fromkeys(names + figures))
 
 

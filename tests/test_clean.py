@@ -256,13 +256,6 @@ def test_alt_text_echo_before_a_credited_caption_is_dropped() -> None:
     )
 
 
-@pytest.mark.xfail(
-    reason="bug: for HTML, rag/load.py keeps trafilatura's <h1> as the first body line and "
-    "rag/clean.py _clean_one keeps it although the title came from metadata, so the headline "
-    "is repeated in Document.text (documented as 'headline excluded')",
-    raises=AssertionError,
-    strict=True,
-)
 def test_html_headline_is_not_repeated_in_the_body(tmp_path) -> None:
     paragraphs = [
         "Security ministers from the Balkans agreed at a meeting in Sarajevo on Thursday to create "

@@ -190,12 +190,6 @@ def test_strip_markdown(markdown: str, plain: str) -> None:
     assert _strip_markdown(markdown) == plain
 
 
-@pytest.mark.xfail(
-    reason="bug: rag/load.py _strip_markdown leaves nested emphasis half-stripped "
-    "('***Read** this*' -> '*Read this*'); its own doctest fails",
-    raises=AssertionError,
-    strict=True,
-)
 def test_strip_markdown_nested_emphasis() -> None:
     assert _strip_markdown("# Title\n***Read** this* <http://x.org> [a](http://y.org)") == (
         "Title\nRead this http://x.org a"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import threading
 
 import gradio as gr
 
@@ -164,23 +163,20 @@ def launch(demo: gr.Blocks, **kwargs):
     return demo.queue().launch(theme=THEME, css=CSS, **kwargs)
 
 
-def _warm_up(cfg) -> None:
-    """Load the model and the index (building it if missing) before the first question."""
-    try:
-        rag.search("warm up", top_k=1, config=cfg)
-    except Exception:  # noqa: BLE001 - the first question will report it properly
-        log.warning("warm-up failed; the first question will try again", exc_info=True)
+def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=None) -> None:
+    """Launch the chat window; it binds to loopback unless `host` says otherwise.
 
-
-def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> None:
-    """Launch the chat window; it binds to loopback unless `host` says otherwise."""
+    The index is loaded first (built from the corpus if missing) and the model warmed up, in
+    the foreground, so the window opens ready and a broken corpus is reported before it opens.
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        cfg = rag.Config.load()
+        cfg = config if config is not None else rag.Config.load()
+        print(f"Loading the index in {cfg.index_dir} (building it from {cfg.corpus} if missing)...", flush=True)
+        rag.search("warm up", top_k=1, config=cfg)
         demo = build_app(cfg)
     except RagError as err:
         raise SystemExit(f"error: {_one_line(err)}") from None
-    threading.Thread(target=_warm_up, args=(cfg,), name="rag-warm-up", daemon=True).start()
     launch(demo, server_name=host, server_port=port, share=share)
 
 
