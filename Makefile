@@ -6,11 +6,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup browser chat test bench clean
+.PHONY: setup browser chat test bench screenshot clean
 
 setup: $(STAMP)
 
-# torch goes first, pinned to the CPU wheel: anything unpinned would pull CUDA packages.
+# torch goes first, pinned: this machine kind's pip finds the 2.13.0 CPU wheel on disk
+# (find-links); anything unpinned would pull gigabytes of CUDA packages from PyPI.
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -31,6 +32,10 @@ test: setup browser
 # The SciFact benchmark (not part of the test suite): about 15 minutes on 2 cores the first time.
 bench: setup
 	$(VENV)/bin/rag eval --beir ../shared/data/scifact
+
+# Refresh the README's picture of the chat window from a real answer in headless Chromium.
+screenshot: setup browser
+	UI_SCREENSHOT=ui/screenshot.png $(PY) -m pytest -q tests/test_ui_browser.py -k streams
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/gen-* index/.gen-*

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rag import Config, index, load_index
 from rag.config import MODES
-from rag.errors import IndexMismatchError, IndexMissingError
+from rag.build import document_hash
+from rag.errors import IndexMismatchError, IndexMissingError, InputError
 from rag.retrieve import rank
 from rag.storage import check_settings, read_manifest
 
@@ -31,11 +32,11 @@ def cache_folder(name: str) -> Path:
 
 def ensure_index(ds: BeirDataset, cfg: Config) -> dict:
     """Build the dataset's index unless one with the same settings and documents exists."""
-    import hashlib
-
-    sources = {d.doc_id: hashlib.sha256(f"{d.title}\n{d.text}".encode()).hexdigest() for d in ds.documents}
+    sources = {d.doc_id: document_hash(d) for d in ds.documents}
     try:
         manifest = read_manifest(cfg.index_dir)
+        if manifest.get("corpus") != "documents":  # never rebuild over a folder of articles' index
+            raise InputError(f"{cfg.index_dir} holds the index of {manifest.get('corpus')}: give another --beir-index")
         check_settings(manifest, cfg, cfg.index_dir)
         if manifest.get("sources") != sources:
             raise IndexMismatchError("the dataset changed")
@@ -81,7 +82,7 @@ def run_beir(
         "chunks": manifest["counts"]["chunks"],
         "sentences": manifest["counts"]["sentences"],
         "index": manifest.get("build", {}),
-        "default": Config().mode,
+        "default": cfg.mode,
         "modes": modes,
     }
     for m in modes:

@@ -42,8 +42,11 @@ def load_questions(path: Path) -> list[dict]:
 
 
 def contains(text: str, term: str | list[str]) -> bool:
+    """Is `term` (or one of its alternatives) in `text` as whole words? "11" is not in "2011"."""
+    import re
+
     alternatives = [term] if isinstance(term, str) else term
-    return any(a.lower() in text.lower() for a in alternatives)
+    return any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", text, re.I) for a in alternatives)
 
 
 def run_qa(path: Path, cfg: Config) -> dict:

@@ -56,7 +56,7 @@ def index(
         sources = {f.doc_id: f.sha256 for f in files}
     else:
         docs = list(documents)
-        sources = {d.doc_id: hashlib.sha256(f"{d.title}\n{d.text}".encode()).hexdigest() for d in docs}
+        sources = {d.doc_id: document_hash(d) for d in docs}
     skipped = tuple(d.doc_id for d in docs if not d.text.strip())
     docs = [d for d in docs if d.text.strip()]
     if not docs:
@@ -110,6 +110,11 @@ def index(
         seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
     )
+
+
+def document_hash(doc: Document) -> str:
+    """The content hash the manifest records for a document given as text, not as a file."""
+    return hashlib.sha256(f"{doc.title}\n{doc.text}".encode()).hexdigest()
 
 
 def sentences_of(chunks: list[Chunk], docs: list[Document]) -> list[Sentence]:

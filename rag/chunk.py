@@ -97,16 +97,31 @@ _WORD = re.compile(r"\S+")
 
 def _fit(text: str, s: int, e: int, budget: int, room: int, count: Counter, mcount: Counter):
     """Split one over-long sentence at word boundaries so each piece fits both budgets."""
-    if count(text[s:e]) <= budget and mcount(text[s:e]) - 2 <= room:
+    fits = lambda a, b: count(text[a:b]) <= budget and mcount(text[a:b]) - 2 <= room  # noqa: E731
+    if fits(s, e):
         return [(s, e)]
     pieces, start, last_end = [], None, None
     for w in _WORD.finditer(text, s, e):
+        if not fits(w.start(), w.end()):  # one "word" too long on its own: a URL, a run of dashes
+            if start is not None:
+                pieces.append((start, last_end))
+            pieces += _bisect(w.start(), w.end(), fits)
+            start = None
+            continue
         if start is None:
             start = w.start()
-        elif count(text[start : w.end()]) > budget or mcount(text[start : w.end()]) - 2 > room:
+        elif not fits(start, w.end()):
             pieces.append((start, last_end))
             start = w.start()
         last_end = w.end()
     if start is not None:
         pieces.append((start, last_end))
     return pieces
+
+
+def _bisect(s: int, e: int, fits) -> list[tuple[int, int]]:
+    """Halve a span without white space until every part fits."""
+    if fits(s, e) or e - s <= 1:
+        return [(s, e)]
+    mid = (s + e) // 2
+    return _bisect(s, mid, fits) + _bisect(mid, e, fits)

@@ -45,7 +45,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
 def cmd_index(args) -> int:
     from .build import index
 
-    cfg = _config(args, progress=not args.quiet and sys.stderr.isatty())
+    cfg = _config(args, progress=False if args.quiet or not sys.stderr.isatty() else None)
     report = index(args.path, config=cfg)
     print(f"indexed {report.documents} articles -> {report.chunks} chunks, {report.sentences} sentences "
           f"in {report.seconds:.1f}s ({report.chunks_per_second:.0f} chunks/s) into {report.folder}")
@@ -82,7 +82,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    cfg = _config(args, progress=False)
+    cfg = _config(args, progress=None if sys.stderr.isatty() else False)
     if args.beir:
         from eval.benchmark import format_table, run_beir
 

@@ -4,7 +4,7 @@
 3
 
 The fields in `INDEX_FIELDS` shape the index on disk; they are written to its manifest and an
-index built with other values is refused (see `rag.manifest`).
+index built with other values is refused (see `rag.storage.check_settings`).
 """
 
 from __future__ import annotations
@@ -96,8 +96,11 @@ class Config:
             )
         if self.fusion not in ("zscore", "rrf"):
             raise ConfigError(f"fusion must be zscore or rrf, not {self.fusion!r}")
-        if self.top_k < 1:
-            raise ConfigError(f"top_k must be at least 1, not {self.top_k}")
+        for name in ("top_k", "batch_size", "candidates", "max_citations", "rrf_k"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if not 0.0 <= self.min_confidence <= 2.0:
+            raise ConfigError(f"min_confidence must be between 0 and 2, not {self.min_confidence}")
         if not 0.0 <= self.mmr_lambda <= 1.0:
             raise ConfigError(f"mmr_lambda must be between 0 and 1, not {self.mmr_lambda}")
 

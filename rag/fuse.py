@@ -33,8 +33,9 @@ def rrf_fuse(signals: Mapping[str, Sequence[float]], weights: Mapping[str, float
     total = None
     for name, values in signals.items():
         values = np.asarray(values, dtype=np.float64)
-        ranks = np.empty(len(values))
-        ranks[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
+        # Competition ranking: equal scores share the best rank, so ties (say, many chunks
+        # with BM25 0) are not ordered by their ids.
+        ranks = np.searchsorted(np.sort(-values), -values, side="left") + 1
         part = weights.get(name, 1.0) / (k + ranks)
         total = part if total is None else total + part
     return total if total is not None else np.zeros(0)

@@ -50,7 +50,7 @@ class ExtractiveGenerator:
         self.idx, self.cfg = idx, cfg
 
     def stream(self, question, q_vec, passages, history=None):
-        qi = analyze(question)
+        qi = analyze(question, self.cfg.bm25_stemmer)
         ranked = self.score_sentences(qi, q_vec, passages)
         confidence, reason = self.confidence(qi, ranked, passages)
         if reason:
@@ -88,7 +88,7 @@ class ExtractiveGenerator:
         total = sum(weight.values())
         out = []
         for i, sid in enumerate(ids.tolist()):
-            words = set(tokenize([texts[i]])[0])
+            words = set(tokenize([texts[i]], self.cfg.bm25_stemmer)[0])
             overlap = sum(w for t, w in weight.items() if t in words) / total if total else 0.0
             typed = has_candidate(qi.kind, texts[i], qi.text)
             score = float(dense[i]) + self.cfg.overlap_weight * overlap + (0.1 if typed else -0.2) - 0.02 * rank_of[sid]

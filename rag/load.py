@@ -84,9 +84,7 @@ def _from_html(html: str, doc_id: str, sha: str, path: Path) -> SourceFile:
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    body = (getattr(doc, "text", None) or "").strip() if doc else ""
-    if not body:
-        raise InputError(f"{path} holds no article text")
+    body = (getattr(doc, "text", None) or "").strip() if doc else ""  # empty: reported as skipped
     return SourceFile(
         doc_id,
         tuple(body.splitlines()),

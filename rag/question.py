@@ -58,9 +58,11 @@ class QuestionInfo:
     salient: tuple[str, ...]  # lower-cased names and figures the answer must be about
 
 
-def analyze(question: str) -> QuestionInfo:
+def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
+    """`stemmer` must be the index's BM25 stemmer, so the terms match its vocabulary."""
     kind = next((name for name, pattern in KINDS if pattern.search(question)), "other")
-    return QuestionInfo(question, kind, tuple(dict.fromkeys(tokenize([question])[0])), salient_terms(question))
+    terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
+    return QuestionInfo(question, kind, terms, salient_terms(question))
 
 
 def salient_terms(text: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import Config
+from .errors import InputError
 from .fuse import fuse
 from .storage import Index
 from .types import Passage
@@ -30,6 +31,17 @@ class Filters:
     sources: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+
+    def __post_init__(self):
+        import datetime as dt
+
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            try:
+                if value is not None:
+                    dt.date.fromisoformat(value)
+            except ValueError:
+                raise InputError(f"{name.replace('_', ' ')} must be a date as YYYY-MM-DD, not {value!r}") from None
 
     def allows(self, doc_id: str, date: str | None) -> bool:
         if self.sources and doc_id not in self.sources:
@@ -116,6 +128,9 @@ def _top(idx: Index, q_vec: np.ndarray, n: int, allowed: np.ndarray | None) -> n
 def _allowed_chunks(idx: Index, filters: Filters | None) -> np.ndarray | None:
     if filters is None or not filters.active:
         return None
+    unknown = [s for s in filters.sources if s not in idx.documents]
+    if unknown:
+        raise InputError(f"no article named {unknown[0]!r} in the index")
     ok = {d for d, doc in idx.documents.items() if filters.allows(d, doc.date)}
     return np.array([c.chunk_id for c in idx.chunks if c.doc_id in ok], dtype=np.int64)
 

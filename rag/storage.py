@@ -68,14 +68,11 @@ def write_index(
     gen = f"gen-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     part = folder / f".{gen}.partial"
     part.mkdir()
-    _write_jsonl(part / "documents.jsonl", (asdict(d) for d in documents))
-    sent_ids = _sentence_ids(chunks, sentences)
-    _write_jsonl(part / "chunks.jsonl", ({**asdict(c), "sentence_ids": s} for c, s in zip(chunks, sent_ids)))
-    _write_jsonl(part / "sentences.jsonl", (asdict(s) for s in sentences))
-    FaissStore(chunk_vectors).save(part / "chunks.faiss")
-    FaissStore(sentence_vectors).save(part / "sentences.faiss")
-    bm25.save(part / "bm25")
-    os.replace(part, folder / gen)
+    try:
+        _write_parts(part, documents, chunks, sentences, chunk_vectors, sentence_vectors, bm25)
+        os.replace(part, folder / gen)
+    finally:
+        shutil.rmtree(part, ignore_errors=True)  # gone after the rename; only a failure leaves it
     manifest = {
         "format": FORMAT,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -92,6 +89,16 @@ def write_index(
         if old.name != gen:
             shutil.rmtree(old, ignore_errors=True)
     return manifest
+
+
+def _write_parts(part, documents, chunks, sentences, chunk_vectors, sentence_vectors, bm25) -> None:
+    _write_jsonl(part / "documents.jsonl", (asdict(d) for d in documents))
+    sent_ids = _sentence_ids(chunks, sentences)
+    _write_jsonl(part / "chunks.jsonl", ({**asdict(c), "sentence_ids": s} for c, s in zip(chunks, sent_ids)))
+    _write_jsonl(part / "sentences.jsonl", (asdict(s) for s in sentences))
+    FaissStore(chunk_vectors).save(part / "chunks.faiss")
+    FaissStore(sentence_vectors).save(part / "sentences.faiss")
+    bm25.save(part / "bm25")
 
 
 def read_manifest(folder: Path) -> dict:
@@ -125,8 +132,15 @@ def open_index(cfg: Config) -> Index:
     gen = folder / manifest["generation"]
     for name, meta in manifest["files"].items():
         path = gen / name
-        if not path.exists() or path.stat().st_size != meta["bytes"]:
+        if not path.exists() or path.stat().st_size != meta["bytes"] or _digest(path) != meta:
             raise IndexMismatchError(f"index file {path} is missing or damaged: rebuild with `rag index`")
+    try:
+        return _load(folder, gen, manifest)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:  # faiss raises RuntimeError
+        raise IndexMismatchError(f"the index in {folder} cannot be read ({err}): rebuild with `rag index`") from None
+
+
+def _load(folder: Path, gen: Path, manifest: dict) -> Index:
     documents = {d["doc_id"]: Document(**{**d, "removed": tuple(d["removed"])}) for d in _read_jsonl(gen / "documents.jsonl")}
     chunks, chunk_sentences = [], []
     for row in _read_jsonl(gen / "chunks.jsonl"):

@@ -96,3 +96,15 @@ def test_answer_builds_a_missing_index(tmp_path):
     a = rag.answer(DATABASE_Q, config=cfg)
     assert not a.abstained
     assert (tmp_path / "fresh" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        (dict(date_from="July 2018"), "YYYY-MM-DD"),
+        (dict(sources=("nope.txt",)), "no article named 'nope.txt'"),
+    ],
+)
+def test_bad_filters_are_input_errors(seed_config, filters, expected):
+    with pytest.raises(InputError, match=expected):
+        rag.answer("Where did the ministers meet?", filters=Filters(**filters), config=seed_config)

@@ -61,3 +61,10 @@ def test_cli_json_shape(dataset, tmp_path):
     out = json.loads(r.stdout)
     assert out["default"] == "hybrid+rerank"
     assert set(out["bm25"]) >= {"ndcg@10", "recall@100", "mrr@10"}
+
+
+def test_refuses_to_overwrite_an_article_index(dataset, seed_config):
+    from rag.errors import InputError
+
+    with pytest.raises(InputError, match="give another --beir-index"):
+        run_beir(dataset, Config.load(progress=False), index_dir=seed_config.index_dir)

@@ -52,8 +52,8 @@ def test_rrf_fuse_exact() -> None:
     )
 
 
-def test_rrf_ties_take_consecutive_ranks_in_id_order() -> None:
-    assert rrf_fuse({"a": [1.0, 1.0, 0.0]}, {}, k=0) == pytest.approx([1.0, 1 / 2, 1 / 3])
+def test_rrf_ties_share_a_rank() -> None:
+    assert rrf_fuse({"a": [1.0, 1.0, 0.0]}, {}, k=0) == pytest.approx([1.0, 1.0, 1 / 3])
 
 
 def test_rrf_without_signals_is_empty() -> None:

@@ -64,3 +64,32 @@ def test_rebuild_replaces_the_generation(tmp_path):
     assert second["generation"] != first and second["counts"]["documents"] == 5
     assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([second["generation"], "manifest.json"])
     assert len(open_index(cfg).documents) == 5
+
+
+def test_a_same_size_corruption_is_detected(tmp_path):
+    cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
+    rag.index(SEEDS / "000_19e16c48e833ded7.txt", config=cfg)
+    victim = cfg.index_dir / read_manifest(cfg.index_dir)["generation"] / "chunks.jsonl"
+    data = bytearray(victim.read_bytes())
+    data[10] ^= 0x01
+    victim.write_bytes(bytes(data))
+    with pytest.raises(IndexMismatchError, match="damaged"):
+        open_index(cfg)
+
+
+def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch):
+    import rag.storage as storage
+
+    cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
+    rag.index(SEEDS / "000_19e16c48e833ded7.txt", config=cfg)
+    before = read_manifest(cfg.index_dir)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.FaissStore, "save", disk_full)  # a real failure mode, injected
+    with pytest.raises(OSError):
+        rag.index(SEEDS, config=cfg)
+    assert read_manifest(cfg.index_dir) == before
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([before["generation"], "manifest.json"])
+    assert len(open_index(cfg).documents) == 1

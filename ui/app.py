@@ -1,6 +1,6 @@
 """The chat window: ask about the news articles, watch the answer stream in, check its sources.
 
-    python -m ui.app [--host 127.0.0.1] [--port 7860] [--share]
+    rag chat [--host 127.0.0.1] [--port 7860]
 
 `build_app(config)` returns the gr.Blocks; `main()` launches it. Follow-up questions pass the
 conversation so far to rag as `history`. Errors a user can fix (rag.errors.RagError) show as one
@@ -9,7 +9,6 @@ line in the chat; anything else is logged on the server and shown as one line to
 
 from __future__ import annotations
 
-import argparse
 import logging
 
 import gradio as gr
@@ -80,7 +79,8 @@ def build_app(config=None) -> gr.Blocks:
             for event in rag.stream(question, top_k=cfg.top_k, history=history, config=cfg):
                 if isinstance(event, str):
                     text += event
-                    yield chat + [{"role": "assistant", "content": text}], gr.skip(), gr.skip(), session
+                    shown = cards.md_escape(text)
+                    yield chat + [{"role": "assistant", "content": shown}], gr.skip(), gr.skip(), session
                 else:
                     final = event
             if final is None:
@@ -94,7 +94,7 @@ def build_app(config=None) -> gr.Blocks:
             chat.append({"role": "assistant", "content": message})
             yield chat, panel, "", {"chat": chat, "history": history, "sources": panel}
             return
-        chat.append({"role": "assistant", "content": final.text + cards.sources_footer(final)})
+        chat.append({"role": "assistant", "content": cards.md_escape(final.text) + cards.sources_footer(final)})
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": final.text},
@@ -178,16 +178,3 @@ def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=
     except RagError as err:
         raise SystemExit(f"error: {_one_line(err)}") from None
     launch(demo, server_name=host, server_port=port, share=share)
-
-
-def _cli(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m ui.app", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
-    parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
-    args = parser.parse_args(argv)
-    main(host=args.host, port=args.port, share=args.share)
-
-
-if __name__ == "__main__":
-    _cli()

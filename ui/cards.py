@@ -83,12 +83,13 @@ def sources_footer(answer) -> str:
         return ""
     items = []
     for c in sorted(answer.citations, key=lambda c: c.n):
-        name = _md_escape(c.title or c.source)
+        name = md_escape(c.title or c.source)
         url = _safe_url(c.url)
         label = f"[{name}]({url})" if url else name
-        items.append(f"[{c.n}] {label} ({_md_escape(c.source)})")
+        items.append(f"[{c.n}] {label} ({md_escape(c.source)})")
     return "\n\n<sub>Sources: " + " · ".join(items) + "</sub>"
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
+    """Article text shown as Markdown stays literal: a quoted * or # must not format."""
     return "".join("\\" + ch if ch in "\\`*_[]()<>#|" else ch for ch in text)
