@@ -27,12 +27,16 @@ class Reranker(Protocol):
 class SentenceReranker:
     def __init__(self, cfg: Config):
         self.weight = cfg.w_sentence
+        self.fusion = cfg.fusion
 
     def rerank(self, idx: Index, q_vec: np.ndarray, passages: list[Passage]) -> list[Passage]:
         if not passages:
             return passages
         best = best_sentence_scores(idx, q_vec, [p.chunk.chunk_id for p in passages])
-        base = standardize([p.score for p in passages])  # fused scores are on their own scale
+        scores = np.array([p.score for p in passages])
+        # z-score fusion: the sentence signal joins the sum as a third standardized signal.
+        # Rank fusion scores live on another scale, so they are standardized first.
+        base = scores if self.fusion == "zscore" else standardize(scores)
         fused = base + self.weight * standardize(best)
         out = [
             replace(p, score=float(fused[i]), signals={**p.signals, "sentence": float(best[i])})
