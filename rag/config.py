@@ -15,7 +15,10 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+# In a checkout (the usual, editable install) seeds/ and index/ sit beside rag/; an installed
+# copy uses the current folder instead.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
@@ -52,7 +55,7 @@ class Config:
     w_sentence: float = 1.0
     fusion: str = "zscore"  # or "rrf"
     rrf_k: int = 60
-    mmr_lambda: float = 1.0  # 1.0 = pure relevance; lower trades relevance for diversity
+    mmr_lambda: float = 0.7  # 1.0 = pure relevance; lower trades relevance for diversity
     bm25_k1: float = 0.9
     bm25_b: float = 0.4
     bm25_stemmer: str = "english"
