@@ -169,7 +169,9 @@ def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=
     The index is loaded first (built from the corpus if missing) and the model warmed up, in
     the foreground, so the window opens ready and a broken corpus is reported before it opens.
     """
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Libraries log their internals at INFO (faiss's loader, bm25s); only ours is wanted here.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
     try:
         cfg = config if config is not None else rag.Config.load()
         print(f"Loading the index in {cfg.index_dir} (building it from {cfg.corpus} if missing)...", flush=True)
