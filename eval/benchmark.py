@@ -87,7 +87,7 @@ def run_beir(
         "default": cfg.mode,
         "modes": modes,
     }
-    result["reference"] = {REFERENCE: whole_document_dense(ds, cfg, qids, qvecs)}
+    result["reference"] = {REFERENCE: whole_document_dense(ds, cfg, manifest["sources"], qids, qvecs)}
     for m in modes:
         mcfg = cfg.with_(mode=m)
         t0 = time.perf_counter()
@@ -97,7 +97,7 @@ def run_beir(
     return result
 
 
-def whole_document_dense(ds: BeirDataset, cfg: Config, qids: list[str], qvecs) -> dict:
+def whole_document_dense(ds: BeirDataset, cfg: Config, sources: dict[str, str], qids: list[str], qvecs) -> dict:
     """The protocol behind the published dense figures (MTEB/BEIR): each document's title and
     text embedded as one input, which the model truncates at its 256-token window, and exact
     inner-product search. Same `embed` and `FaissStore` as the pipeline; the vectors are cached
@@ -109,7 +109,8 @@ def whole_document_dense(ds: BeirDataset, cfg: Config, qids: list[str], qvecs) -
     from rag.embed import embed
     from rag.store import FaissStore
 
-    key = hashlib.sha256("".join([cfg.model, *(document_hash(d) for d in ds.documents)]).encode()).hexdigest()[:16]
+    # `sources`: the document hashes the index manifest already records, in corpus order.
+    key = hashlib.sha256("".join([cfg.model, *(sources[d.doc_id] for d in ds.documents)]).encode()).hexdigest()[:16]
     path = Path(f"{cfg.index_dir}.whole-docs-{key}.npy")
     if path.exists():
         vectors = np.load(path, allow_pickle=False)

@@ -17,7 +17,7 @@ from typing import Iterator
 from .config import Config
 from .errors import IndexMissingError, InputError
 from .retrieve import Filters, retrieve
-from .storage import Index, open_index, read_manifest
+from .storage import Index, check_settings, open_index, read_manifest
 from .types import Answer, Passage
 
 _lock = threading.Lock()
@@ -42,8 +42,6 @@ def load_index(cfg: Config, *, build_if_missing: bool = True) -> Index:
         if cached is None or cached[0] != gen:
             _loaded[key] = (gen, open_index(cfg))
         idx = _loaded[key][1]
-        from .storage import check_settings
-
         check_settings(idx.manifest, cfg, cfg.index_dir)  # the same folder, other settings asked
         return idx
 

@@ -36,7 +36,6 @@ _PLACE = re.compile(
 _FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
 _NUMBER = re.compile(rf"{_FIGURE.pattern}|\b(?:{NUMBER_WORDS.replace(' ', '|')})\b", re.I)
 _CAPITALIZED = re.compile(r"(?<![.!?\"“] )(?<!^)\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
-_WORD = re.compile(r"[\w’'-]+")
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?: [A-Z][\w’'-]*[a-z][\w’'-]*)+")
 
 # Wh-patterns, checked in order; the first match decides the expected answer type.
