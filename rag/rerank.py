@@ -3,8 +3,9 @@
 No cross-encoder can be had offline here, so `SentenceReranker` uses what the index already
 holds: a MiniLM vector for every sentence. A chunk's sentence score is its best sentence's
 cosine with the question (a chunk that *contains* the answer sentence beats one that is merely
-about the topic). It is standardized over the candidates and added, weighted, to the fused
-hybrid score, so it complements rather than replaces the lexical and dense evidence.
+about the topic). It is standardized like the other signals, against the same calibration sample
+of the corpus, and added, weighted, to the fused hybrid score, so it complements rather than
+replaces the lexical and dense evidence.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .calibrate import calibration
 from .config import Config
 from .fuse import standardize
 from .storage import Index
@@ -34,10 +36,12 @@ class SentenceReranker:
             return passages
         best = best_sentence_scores(idx, q_vec, [p.chunk.chunk_id for p in passages])
         scores = np.array([p.score for p in passages])
-        # z-score fusion: the sentence signal joins the sum as a third standardized signal.
-        # Rank fusion scores live on another scale, so they are standardized first.
-        base = scores if self.fusion == "zscore" else standardize(scores)
-        fused = base + self.weight * standardize(best)
+        if self.fusion == "zscore":
+            # The sentence signal joins the sum as a third z-score, on the corpus sample's scale.
+            fused = scores + self.weight * standardize(best, calibration(idx).best_sentence(q_vec))
+        else:
+            # Rank fusion scores live on another scale: both are standardized over the candidates.
+            fused = standardize(scores) + self.weight * standardize(best)
         out = [
             replace(p, score=float(fused[i]), signals={**p.signals, "sentence": float(best[i])})
             for i, p in enumerate(passages)

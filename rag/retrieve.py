@@ -5,7 +5,9 @@ source and date) and returns it whole, best first: the benchmark ranks documents
 chunk from it. `retrieve()` then picks the final `top_k` with maximal marginal relevance.
 
 Modes: "dense" (MiniLM cosine), "bm25", "hybrid" (both, fused), "hybrid+rerank" (hybrid, then
-the sentence-level reranker of `rag.rerank` adds its evidence).
+the sentence-level reranker of `rag.rerank` adds its evidence). Fused scores are sums of
+z-scores calibrated on a fixed sample of the corpus (`rag.calibrate`), so a chunk's score does not
+depend on which other chunks are candidates.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .calibrate import calibration
 from .config import Config
 from .errors import InputError
 from .fuse import fuse
@@ -74,15 +77,18 @@ def rank(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Fil
     if not cands:
         return []
     ids = np.array(sorted(cands), dtype=np.int64)
+    cal = calibration(idx)
     signals: dict[str, np.ndarray] = {}
+    references: dict[str, np.ndarray] = {}  # the same signal on the calibration sample
     if cfg.mode != "bm25":
-        signals["dense"] = idx.dense.score(q_vec, ids)
+        signals["dense"], references["dense"] = idx.dense.score(q_vec, ids), cal.dense(q_vec)
     if bm25_all is not None:
-        signals["bm25"] = bm25_all[ids]
+        signals["bm25"], references["bm25"] = bm25_all[ids], bm25_all[cal.ids]
     if len(signals) == 1:
         fused = next(iter(signals.values())).astype(np.float64)
     else:
-        fused = fuse(signals, {"dense": cfg.w_dense, "bm25": cfg.w_bm25}, cfg.fusion, cfg.rrf_k)
+        weights = {"dense": cfg.w_dense, "bm25": cfg.w_bm25}
+        fused = fuse(signals, weights, cfg.fusion, cfg.rrf_k, references)
     passages = [_passage(idx, int(c), float(fused[i]), {k: float(v[i]) for k, v in signals.items()}) for i, c in enumerate(ids)]
     passages.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
     if cfg.mode == "hybrid+rerank":

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,7 @@ class Index:
     dense: VectorStore
     sentence_store: VectorStore
     bm25: BM25
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived, e.g. calibration
 
 
 def write_index(

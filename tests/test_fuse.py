@@ -24,6 +24,22 @@ def test_standardize_constant_signal_is_zeros(values) -> None:
     assert out.dtype == np.float64 and out.tolist() == [0.0] * len(values)
 
 
+def test_standardize_against_a_reference() -> None:
+    # reference [2, 4, 4, 4, 5, 5, 7, 9]: mean 5, std 2
+    ref = [2, 4, 4, 4, 5, 5, 7, 9]
+    assert standardize([5.0, 9.0, 1.0], reference=ref).tolist() == [0.0, 2.0, -2.0]
+    assert standardize([1.0, 2.0], reference=[3.0, 3.0]).tolist() == [0.0, 0.0]  # flat reference: no vote
+
+
+def test_zscore_fuse_with_references_scores_each_candidate_alone() -> None:
+    # Against fixed references, a candidate's fused score is the same whatever the others are.
+    refs = {"a": [0.0, 2.0], "b": [0.0, 4.0]}  # means 1 and 2, stds 1 and 2
+    two = zscore_fuse({"a": [3.0, 1.0], "b": [6.0, 0.0]}, {}, refs)
+    one = zscore_fuse({"a": [3.0], "b": [6.0]}, {}, refs)
+    assert two.tolist() == [4.0, -1.0] and one.tolist() == [4.0]
+    assert fuse({"a": [3.0], "b": [6.0]}, {"b": 0.5}, "zscore", references=refs).tolist() == [3.0]
+
+
 def test_zscore_fuse_exact() -> None:
     signals = {"a": [3.0, 1.0, 2.0], "b": [0.0, 1.0, 2.0]}
     assert zscore_fuse(signals, {"a": 1.0, "b": 1.0}) == pytest.approx([0.0, -R, R])

@@ -57,3 +57,16 @@ def test_best_sentence_scores_match_the_sentence_vectors(seed_index, seed_config
     best = best_sentence_scores(seed_index, q, [chunk.chunk_id])[0]
     ids = seed_index.chunk_sentences[chunk.chunk_id]
     assert best == pytest.approx(max(seed_index.sentence_store.score(q, ids)))
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "hybrid+rerank"])
+def test_a_chunks_score_depends_neither_on_the_pool_nor_on_filters(seed_index, seed_config, mode):
+    # Signals are standardized against a fixed corpus sample, not against the candidates.
+    cfg = seed_config.with_(mode=mode)
+    q = embed_query(Q, cfg.model)
+    deep = {p.chunk.chunk_id: p.score for p in rank(seed_index, Q, q, cfg.with_(candidates=300))}
+    shallow = rank(seed_index, Q, q, cfg.with_(candidates=3))
+    filtered = rank(seed_index, Q, q, cfg, Filters(sources=(GOLD,)))
+    assert len(shallow) < len(deep) and {p.chunk.doc_id for p in filtered} == {GOLD}
+    for p in shallow + filtered:
+        assert p.score == pytest.approx(deep[p.chunk.chunk_id])

@@ -1,0 +1,77 @@
+"""An index -> a fixed random sample of its chunks, whose scores calibrate each signal per question.
+
+Fusion adds z-scores: how far above the usual a chunk scores on a signal, for this question.
+"The usual" is measured against the corpus, not against the candidate pool. A pool is the top
+of each signal's own list, so its mean and spread depend on how deep it is and on the filters.
+Against the corpus, a chunk's fused score depends on nothing but the chunk and the question:
+adding candidates or a filter never reorders the others.
+
+Scoring every chunk for every question costs as much as a brute-force search, so the statistics
+come from a fixed sample of `SAMPLE` chunks (all of them in a smaller corpus). The sample is
+drawn with a fixed seed, so it is the same in every process and for every question.
+
+>>> sample_ids(5).tolist()
+[0, 1, 2, 3, 4]
+>>> len(sample_ids(100_000)), sample_ids(100_000)[:3].tolist() == sample_ids(100_000)[:3].tolist()
+(4096, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLE = 4096
+
+
+def sample_ids(n: int, size: int = SAMPLE) -> np.ndarray:
+    """`size` distinct chunk ids out of `n`, sorted; the same ones every time."""
+    if n <= size:
+        return np.arange(n, dtype=np.int64)
+    return np.sort(np.random.default_rng(0).choice(n, size=size, replace=False)).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The sampled chunks' vectors and their sentences' vectors, held in memory."""
+
+    ids: np.ndarray  # chunk ids
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray  # the sampled chunks' sentences, chunk by chunk
+    starts: np.ndarray  # where each sampled chunk's sentences begin
+    has_sentences: np.ndarray
+
+    @classmethod
+    def of(cls, idx, size: int = SAMPLE) -> "Calibration":
+        ids = sample_ids(len(idx.chunks), size)
+        groups = [idx.chunk_sentences[c] for c in ids]
+        sizes = np.array([len(g) for g in groups], dtype=np.int64)
+        sentence_ids = np.concatenate(groups) if len(groups) else np.zeros(0, dtype=np.int64)
+        return cls(
+            ids=ids,
+            chunk_vectors=idx.dense.vectors(ids),
+            sentence_vectors=idx.sentence_store.vectors(sentence_ids),
+            starts=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
+            has_sentences=sizes > 0,
+        )
+
+    def dense(self, q_vec: np.ndarray) -> np.ndarray:
+        """The question's cosine with each sampled chunk."""
+        return self.chunk_vectors @ np.asarray(q_vec, dtype=np.float32)
+
+    def best_sentence(self, q_vec: np.ndarray) -> np.ndarray:
+        """Each sampled chunk's best sentence cosine (the reranker's signal), -1 if it has none."""
+        out = np.full(len(self.ids), -1.0)
+        if self.has_sentences.any():
+            sims = self.sentence_vectors @ np.asarray(q_vec, dtype=np.float32)
+            out[self.has_sentences] = np.maximum.reduceat(sims, self.starts[self.has_sentences])
+        return out
+
+
+def calibration(idx) -> Calibration:
+    """The index's calibration sample, built on first use and kept with the index."""
+    cal = idx.cache.get("calibration")
+    if cal is None:
+        cal = idx.cache["calibration"] = Calibration.of(idx)
+    return cal
