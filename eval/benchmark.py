@@ -22,7 +22,7 @@ from rag.retrieve import rank
 from rag.storage import check_settings, read_manifest
 
 from .beir import BeirDataset, load_beir
-from .metrics import evaluate
+from .metrics import bootstrap_ci, evaluate, means, per_query
 
 DEPTH = 100  # documents per query in the run: enough for Recall@100
 REFERENCE = "dense, whole documents"
@@ -93,7 +93,12 @@ def run_beir(
         t0 = time.perf_counter()
         run = {qid: doc_run(rank(idx, ds.queries[qid], qvecs[i], mcfg)) for i, qid in enumerate(qids)}
         ms = (time.perf_counter() - t0) * 1000 / max(len(qids), 1)
-        result[m] = {**evaluate(run, ds.qrels), "ms_per_query": round(ms + embed_ms, 2)}
+        scores = per_query(run, ds.qrels)
+        result[m] = {
+            **means(scores),
+            "ndcg@10_ci95": bootstrap_ci([s["ndcg@10"] for s in scores.values()]),
+            "ms_per_query": round(ms + embed_ms, 2),
+        }
     return result
 
 
@@ -137,20 +142,23 @@ PUBLISHED = {  # nDCG@10 on SciFact, from shared/data/scifact/README.md
 
 
 def format_table(r: dict) -> str:
-    row = "  {:<24}{:>9}{:>9}{:>9}{:>10}{}".format
+    row = "  {:<24}{:>9}{:>16}{:>9}{:>9}{:>10}{}".format
     lines = [
         f"{r['dataset']}: {r['documents']} documents -> {r['chunks']} chunks, {r['queries']} queries",
         f"index built in {r['index'].get('seconds', '?')} s ({r['index'].get('chunks_per_second', '?')} chunks/s)",
         "",
-        row("mode", "nDCG@10", "R@100", "MRR@10", "ms/query", ""),
+        row("mode", "nDCG@10", "95% CI", "R@100", "MRR@10", "ms/query", ""),
     ]
     for m in r["modes"]:
         x = r[m]
         mark = "  (default)" if m == r["default"] else ""
-        lines.append(row(m, f"{x['ndcg@10']:.4f}", f"{x['recall@100']:.4f}", f"{x['mrr@10']:.4f}", f"{x['ms_per_query']:.1f}", mark))
+        lo, hi = x["ndcg@10_ci95"]
+        ci = f"{lo:.3f}-{hi:.3f}"
+        lines.append(row(m, f"{x['ndcg@10']:.4f}", ci, f"{x['recall@100']:.4f}", f"{x['mrr@10']:.4f}", f"{x['ms_per_query']:.1f}", mark))
     for name, x in r.get("reference", {}).items():
-        lines.append(row(name + " *", f"{x['ndcg@10']:.4f}", f"{x['recall@100']:.4f}", f"{x['mrr@10']:.4f}", "", ""))
+        lines.append(row(name + " *", f"{x['ndcg@10']:.4f}", "", f"{x['recall@100']:.4f}", f"{x['mrr@10']:.4f}", "", ""))
     lines.append("  * each document whole, truncated at 256 tokens: the protocol of the published dense figure")
+    lines.append("  95% CI: bootstrap over the queries, how far nDCG@10 could move on other queries like these")
     if r["dataset"].lower() == "scifact":
         lines += ["", "  published nDCG@10: " + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items())]
     return "\n".join(lines)

@@ -105,6 +105,31 @@ def evaluate(
     """
     if not qrels:
         raise InputError("No qrels to evaluate against: the relevance judgments are empty.")
-    scores = per_query(run, qrels, ndcg_k=ndcg_k, recall_k=recall_k, mrr_k=mrr_k)
+    return means(per_query(run, qrels, ndcg_k=ndcg_k, recall_k=recall_k, mrr_k=mrr_k))
+
+
+def means(scores: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Per-query scores -> the mean of each metric."""
     names = next(iter(scores.values())).keys()
     return {name: sum(s[name] for s in scores.values()) / len(scores) for name in names}
+
+
+def bootstrap_ci(values, *, resamples: int = 2000, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of a mean over queries (Efron & Tibshirani 1993).
+
+    It says how far the mean could move on another set of queries of the same kind: on 300
+    queries, nDCG@10 differences of a point or two are inside it. Fixed seed: same input, same
+    interval.
+
+    >>> bootstrap_ci([0.5, 0.5, 0.5])
+    (0.5, 0.5)
+    >>> lo, hi = bootstrap_ci([0.0, 1.0] * 50); lo < 0.5 < hi
+    True
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    sample_means = v[rng.integers(0, len(v), size=(resamples, len(v)))].mean(axis=1)
+    lo, hi = np.quantile(sample_means, [(1 - level) / 2, (1 + level) / 2])
+    return round(float(lo), 4), round(float(hi), 4)

@@ -24,7 +24,7 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (flags beat RAG_* environment variables beat defaults)")
     g.add_argument("--index-dir", type=Path, help="index folder (default: index/)")
     g.add_argument("--corpus", type=Path, help="articles to index when no index exists (default: seeds/)")
-    g.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
+    g.add_argument("--mode", choices=MODES, help=f"retrieval mode (default: {Config.mode})")
     g.add_argument("--top-k", type=int, help="passages retrieved per question (default: 5)")
     g.add_argument("--chunk-tokens", type=int, help="chunk size in cl100k_base tokens (default: 200)")
     g.add_argument("--chunk-overlap", type=int, help="overlap between chunks in tokens (default: 40)")

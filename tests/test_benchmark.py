@@ -36,11 +36,12 @@ def dataset(tmp_path_factory):
 def test_every_mode_ranks_the_relevant_document_first(dataset, tmp_path):
     cfg = Config.load(progress=False)
     r = run_beir(dataset, cfg, index_dir=tmp_path / "idx")
-    assert r["default"] == "hybrid" and r["modes"] == ["dense", "bm25", "hybrid", "hybrid+rerank"]
+    assert r["default"] == "hybrid+rerank" and r["modes"] == ["dense", "bm25", "hybrid", "hybrid+rerank"]
     assert r["documents"] == 5 and r["queries"] == 4 and r["chunks"] > 5  # the long article has several chunks
     for mode in r["modes"]:
         assert r[mode]["ndcg@10"] == pytest.approx(1.0) and r[mode]["mrr@10"] == pytest.approx(1.0)
         assert r[mode]["recall@100"] == pytest.approx(1.0)
+        assert r[mode]["ndcg@10_ci95"] == pytest.approx((1.0, 1.0))  # every query perfect: no spread
     assert r["reference"]["dense, whole documents"]["ndcg@10"] == pytest.approx(1.0)
     assert list(tmp_path.glob("idx.whole-docs-*.npy"))  # cached beside the index, no temp file left
     assert not list(tmp_path.glob("*.tmp*"))
@@ -62,7 +63,7 @@ def test_cli_json_shape(dataset, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["default"] == "hybrid"
+    assert out["default"] == "hybrid+rerank"
     assert set(out["bm25"]) >= {"ndcg@10", "recall@100", "mrr@10"}
 
 

@@ -24,7 +24,7 @@ def test_defaults() -> None:
     assert cfg.corpus == ROOT / "seeds" and cfg.index_dir == ROOT / "index"
     assert (cfg.model, cfg.encoding) == ("sentence-transformers/all-MiniLM-L6-v2", "cl100k_base")
     assert (cfg.chunk_tokens, cfg.chunk_overlap) == (200, 40)
-    assert (cfg.mode, cfg.top_k, cfg.fusion, cfg.rrf_k) == ("hybrid", 5, "zscore", 60)
+    assert (cfg.mode, cfg.top_k, cfg.fusion, cfg.rrf_k) == ("hybrid+rerank", 5, "zscore", 60)
     assert (cfg.bm25_k1, cfg.bm25_b, cfg.bm25_stemmer) == (0.9, 0.4, "english")
     assert cfg.mode in MODES
 

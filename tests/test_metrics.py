@@ -101,3 +101,16 @@ def test_matches_ranx_on_random_runs() -> None:
     assert ours.keys() == expected.keys()
     for name, value in expected.items():
         assert ours[name] == pytest.approx(value, abs=1e-6), name
+
+
+def test_bootstrap_ci_brackets_the_mean_and_narrows_with_more_queries():
+    from eval.metrics import bootstrap_ci
+
+    assert bootstrap_ci([0.25] * 7) == (0.25, 0.25)
+    few, many = [0.0, 1.0] * 10, [0.0, 1.0] * 500
+    lo, hi = bootstrap_ci(few)
+    assert lo < 0.5 < hi and bootstrap_ci(few) == (lo, hi)  # fixed seed
+    lo2, hi2 = bootstrap_ci(many)
+    assert lo < lo2 < 0.5 < hi2 < hi
+    # the normal approximation: 0.5 +- 1.96 * 0.5 / sqrt(1000)
+    assert (lo2, hi2) == pytest.approx((0.469, 0.531), abs=0.005)
