@@ -42,6 +42,7 @@ def test_every_mode_ranks_the_relevant_document_first(dataset, tmp_path):
         assert r[mode]["ndcg@10"] == pytest.approx(1.0) and r[mode]["mrr@10"] == pytest.approx(1.0)
         assert r[mode]["recall@100"] == pytest.approx(1.0)
         assert r[mode]["ndcg@10_ci95"] == pytest.approx((1.0, 1.0))  # every query perfect: no spread
+        assert r[mode]["default_gain_ci95"] == pytest.approx((0.0, 0.0))  # ... and no mode better than another
     assert r["reference"]["dense, whole documents"]["ndcg@10"] == pytest.approx(1.0)
     assert list(tmp_path.glob("idx.whole-docs-*.npy"))  # cached beside the index, no temp file left
     assert not list(tmp_path.glob("*.tmp*"))
@@ -65,6 +66,7 @@ def test_cli_json_shape(dataset, tmp_path):
     out = json.loads(r.stdout)
     assert out["default"] == "hybrid+rerank"
     assert set(out["bm25"]) >= {"ndcg@10", "recall@100", "mrr@10"}
+    assert "default_gain_ci95" not in out["bm25"]  # the default mode was not run: nothing to pair with
 
 
 def test_refuses_to_overwrite_an_article_index(dataset, seed_config):
