@@ -6,9 +6,10 @@ of each signal's own list, so its mean and spread depend on how deep it is and o
 Against the corpus, a chunk's fused score depends on nothing but the chunk and the question:
 adding candidates or a filter never reorders the others.
 
-Scoring every chunk for every question costs as much as a brute-force search, so the statistics
-come from a fixed sample of `SAMPLE` chunks (all of them in a smaller corpus). The sample is
-drawn with a fixed seed, so it is the same in every process and for every question.
+Scoring every chunk with every vector signal costs as much as a brute-force search, so their
+statistics come from a fixed sample of `SAMPLE` chunks (all of them in a smaller corpus). The
+sample is drawn with a fixed seed, so it is the same in every process and for every question.
+BM25 needs no sample: it scores every chunk anyway.
 
 >>> sample_ids(5).tolist()
 [0, 1, 2, 3, 4]

@@ -83,7 +83,9 @@ def rank(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Fil
     if cfg.mode != "bm25":
         signals["dense"], references["dense"] = idx.dense.score(q_vec, ids), cal.dense(q_vec)
     if bm25_all is not None:
-        signals["bm25"], references["bm25"] = bm25_all[ids], bm25_all[cal.ids]
+        # BM25 scores every chunk anyway: its statistics are exact, not sampled. (A sample can
+        # miss a rare term's few matches and would then silence BM25 where it matters most.)
+        signals["bm25"], references["bm25"] = bm25_all[ids], bm25_all
     if len(signals) == 1:
         fused = next(iter(signals.values())).astype(np.float64)
     else:
