@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rag.embed import embed_query
@@ -70,3 +71,20 @@ def test_a_chunks_score_depends_neither_on_the_pool_nor_on_filters(seed_index, s
     assert len(shallow) < len(deep) and {p.chunk.doc_id for p in filtered} == {GOLD}
     for p in shallow + filtered:
         assert p.score == pytest.approx(deep[p.chunk.chunk_id])
+
+
+def test_bm25_still_votes_when_the_calibration_sample_misses_its_matches(seed_index, seed_config, monkeypatch):
+    # BM25 is standardized against every chunk's score, not the sample's: a sample with no
+    # match would have no spread, and BM25 would lose its vote exactly on a rare name.
+    from rag.calibrate import Calibration
+    from rag.fuse import standardize
+
+    small = Calibration.of(seed_index, 3)
+    question = "Cerar"
+    matches = set(np.flatnonzero(seed_index.bm25.scores(question)).tolist())
+    assert matches and not matches & set(small.ids.tolist())  # the premise
+    monkeypatch.setitem(seed_index.cache, "calibration", small)
+    q = embed_query(question, seed_config.model)
+    for p in rank(seed_index, question, q, seed_config.with_(mode="hybrid")):
+        bm25_vote = p.score - standardize([p.signals["dense"]], small.dense(q))[0]
+        assert (bm25_vote > 0) == (p.chunk.chunk_id in matches)
