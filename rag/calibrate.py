@@ -33,6 +33,23 @@ def sample_ids(n: int, size: int = SAMPLE) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(n, size=size, replace=False)).astype(np.int64)
 
 
+def max_per_group(values: np.ndarray, sizes) -> np.ndarray:
+    """The max of each run of `values`, runs `sizes` long, in order; -1 for an empty run.
+
+    A chunk's best sentence: its sentences' cosines are one run.
+
+    >>> max_per_group(np.array([0.1, 0.5, 0.3]), [2, 0, 1]).tolist()
+    [0.5, -1.0, 0.3]
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    out = np.full(len(sizes), -1.0)
+    nonempty = sizes > 0
+    if nonempty.any():
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        out[nonempty] = np.maximum.reduceat(values, starts[nonempty])
+    return out
+
+
 @dataclass(frozen=True)
 class Calibration:
     """The sampled chunks' vectors and their sentences' vectors, held in memory."""
@@ -40,21 +57,18 @@ class Calibration:
     ids: np.ndarray  # chunk ids
     chunk_vectors: np.ndarray
     sentence_vectors: np.ndarray  # the sampled chunks' sentences, chunk by chunk
-    starts: np.ndarray  # where each sampled chunk's sentences begin
-    has_sentences: np.ndarray
+    sizes: np.ndarray  # how many sentences each sampled chunk has
 
     @classmethod
     def of(cls, idx, size: int = SAMPLE) -> "Calibration":
         ids = sample_ids(len(idx.chunks), size)
         groups = [idx.chunk_sentences[c] for c in ids]
-        sizes = np.array([len(g) for g in groups], dtype=np.int64)
         sentence_ids = np.concatenate(groups) if len(groups) else np.zeros(0, dtype=np.int64)
         return cls(
             ids=ids,
             chunk_vectors=idx.dense.vectors(ids),
             sentence_vectors=idx.sentence_store.vectors(sentence_ids),
-            starts=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
-            has_sentences=sizes > 0,
+            sizes=np.array([len(g) for g in groups], dtype=np.int64),
         )
 
     def dense(self, q_vec: np.ndarray) -> np.ndarray:
@@ -63,11 +77,7 @@ class Calibration:
 
     def best_sentence(self, q_vec: np.ndarray) -> np.ndarray:
         """Each sampled chunk's best sentence cosine (the reranker's signal), -1 if it has none."""
-        out = np.full(len(self.ids), -1.0)
-        if self.has_sentences.any():
-            sims = self.sentence_vectors @ np.asarray(q_vec, dtype=np.float32)
-            out[self.has_sentences] = np.maximum.reduceat(sims, self.starts[self.has_sentences])
-        return out
+        return max_per_group(self.sentence_vectors @ np.asarray(q_vec, dtype=np.float32), self.sizes)
 
 
 def calibration(idx) -> Calibration:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .calibrate import calibration
+from .calibrate import calibration, max_per_group
 from .config import Config
 from .fuse import standardize
 from .storage import Index
@@ -51,14 +51,7 @@ class SentenceReranker:
 
 
 def best_sentence_scores(idx: Index, q_vec: np.ndarray, chunk_ids: list[int]) -> np.ndarray:
-    """For each chunk, the highest cosine between the question and one of its sentences."""
+    """For each chunk, the highest cosine between the question and one of its sentences (-1: none)."""
     groups = [idx.chunk_sentences[c] for c in chunk_ids]
-    sizes = np.array([len(g) for g in groups])
-    if sizes.sum() == 0:
-        return np.zeros(len(chunk_ids))
-    sims = idx.sentence_store.score(q_vec, np.concatenate(groups))
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    out = np.full(len(chunk_ids), -1.0)
-    nonempty = sizes > 0
-    out[nonempty] = np.maximum.reduceat(sims, starts[nonempty])
-    return out
+    ids = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+    return max_per_group(idx.sentence_store.score(q_vec, ids), [len(g) for g in groups])
