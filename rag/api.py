@@ -74,6 +74,7 @@ def stream(
     """
     cfg = (config or Config.load()).with_(top_k=top_k)
     question = _check(question)
+    history = _check_history(history)
     from .generate import ExtractiveGenerator
     from .embed import embed_query
 
@@ -125,11 +126,52 @@ def contextualize(question: str, history: list[dict] | None) -> str:
 
 
 def _check(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
+    """`question` as clean one-line text, or an InputError saying in one line what is wrong with it.
+
+    Control characters (NUL, bell, a terminal's colour codes pasted along) are dropped, every
+    run of whitespace becomes one space; a question with no letter or digit left asks nothing.
+    """
+    if not isinstance(question, str):
+        raise InputError(f"the question must be text (a str), not {type(question).__name__}")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate: bytes never decoded (surrogateescape)
+        raise InputError(
+            f"the question is not valid text: character {err.start + 1} is a lone surrogate "
+            f"(U+{ord(question[err.start]):04X}), an undecoded byte; decode the input as UTF-8 first"
+        ) from None
+    text = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", question)  # ANSI escapes such as \x1b[31m
+    # The C0/C1 control characters that are not whitespace (whitespace ones are split below).
+    text = " ".join(re.sub(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]", "", text).split())
+    if not text:
         raise InputError("the question is empty: ask something about the articles")
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})")
-    return " ".join(question.split())
+    if not any(ch.isalnum() for ch in text):  # "?!?...", emoji: nothing to search for
+        raise InputError("the question has no words: ask something about the articles")
+    return text
+
+
+def _check_history(history: list[dict] | None) -> list[dict]:
+    """`history` as a list of {"role": "user" | "assistant", "content": str}, or an InputError."""
+    if history is None:
+        return []
+    shape = 'a list of {"role": "user" | "assistant", "content": str} messages'
+    if not isinstance(history, (list, tuple)):
+        raise InputError(f"history must be {shape}, not {type(history).__name__}")
+    for i, m in enumerate(history):
+        if not isinstance(m, dict):
+            raise InputError(f"history[{i}] must be a dict in {shape}, not {type(m).__name__}")
+        if m.get("role") not in ("user", "assistant"):
+            raise InputError(f'history[{i}]["role"] must be "user" or "assistant", not {m.get("role")!r:.40}')
+        content = m.get("content")
+        if not isinstance(content, str):
+            raise InputError(f'history[{i}]["content"] must be text (a str), not {type(content).__name__}')
+        try:
+            content.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(f'history[{i}]["content"] is not valid text: it holds a lone surrogate') from None
+    return list(history)
 
 
 def _with_timings(a: Answer, timings: dict[str, float]) -> Answer:

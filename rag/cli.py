@@ -12,7 +12,10 @@ place (with the UI) that turns `RagError`s into messages.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import locale
+import os
 import sys
 from pathlib import Path
 
@@ -65,9 +68,14 @@ def cmd_ask(args) -> int:
 
     cfg = _config(args)
     filters = Filters(tuple(args.source or ()), args.date_from, args.date_to)
-    result = answer(args.question, config=cfg, filters=filters)
+    question, replaced = _argument_text(args.question)
+    if replaced:
+        print("note: the question is not valid UTF-8; bytes that could not be decoded became U+FFFD", file=sys.stderr)
+    result = answer(question, config=cfg, filters=filters)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        # Escaped (lossless) JSON when the terminal cannot show every character.
+        utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=not utf8))
         return 0
     print(result.text)
     if result.abstained:
@@ -79,6 +87,31 @@ def cmd_ask(args) -> int:
         if c.url:
             print(f"    {c.url}")
     return 0
+
+
+def _argument_text(arg: str) -> tuple[str, bool]:
+    """A command-line argument as text, and whether some of its bytes had to be replaced.
+
+    Python decodes argv with the filesystem encoding and "surrogateescape": a byte that encoding
+    cannot decode (0xE9, a Latin-1 "é", under a UTF-8 locale) arrives as a lone surrogate
+    (U+DCE9) that no text library accepts. `os.fsencode` gives back the exact bytes. If the
+    locale's own encoding is not the one Python used (UTF-8 mode in a Latin-1 locale) and
+    decodes them, that is what the terminal sent. Otherwise they are decoded as UTF-8 with
+    errors="replace": U+FFFD stands for what cannot be decoded, the rest of the question intact. Latin-1
+    is not guessed against a UTF-8 locale: every byte string "decodes" as Latin-1, so a wrong
+    guess (cp1251, KOI8-R, a cut UTF-8 sequence) would become confident mojibake rather than an
+    honest unknown character.
+    """
+    if not any("\ud800" <= ch <= "\udfff" for ch in arg):
+        return arg, False
+    raw = os.fsencode(arg)
+    try:
+        local = codecs.lookup(locale.getencoding()).name
+        if local != codecs.lookup(sys.getfilesystemencoding()).name:
+            return raw.decode(local), False
+    except (LookupError, UnicodeDecodeError):
+        pass
+    return raw.decode("utf-8", errors="replace"), True
 
 
 def cmd_eval(args) -> int:
@@ -143,6 +176,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # An answer quotes its articles ("Nešić", curly quotes): a terminal whose encoding lacks a
+    # character shows "?" for it rather than the command dying with a UnicodeEncodeError.
+    if callable(getattr(sys.stdout, "reconfigure", None)):
+        sys.stdout.reconfigure(errors="replace")
     args = parser().parse_args(argv)
     try:
         return args.func(args)

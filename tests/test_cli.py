@@ -92,6 +92,9 @@ def test_bad_corpus_is_refused_in_one_line_and_the_index_survives(built, tmp_pat
     [
         (["ask", ""], "the question is empty"),
         (["ask", "   "], "the question is empty"),
+        (["ask", "\x01\x07\x1b[1m\x7f"], "the question is empty"),  # control characters only
+        (["ask", "?!?..."], "the question has no words: ask something about the articles"),
+        (["ask", "x" * 100_000], "the question is too long (100000 characters; at most 2000)"),
         (["ask", "Where?", "--chunk-tokens", "120"], "built with chunk_tokens=200"),
         (["ask", "Where?", "--top-k", "0"], "top_k must be at least 1"),
         (["eval", "--set", "/nonexistent.jsonl"], "no question set"),
@@ -111,3 +114,59 @@ def test_settings_come_from_the_environment(built):
         capture_output=True, text=True, env=env, timeout=300,
     )
     assert r.returncode == 1 and "chunk_tokens=120" in r.stderr
+
+
+
+# A question whose bytes are not valid in the locale's encoding, or an answer the terminal's
+# encoding cannot show: the command still answers, never a traceback.
+
+
+def rag_bytes(*args: str | bytes, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "LC_", "LANG", "PYTHONUTF8", "PYTHONIO"))}
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, timeout=300, env={**base, **env})
+
+
+def test_an_undecodable_byte_in_a_utf8_locale_becomes_u_fffd_and_is_answered(built):
+    # $'...\xe9': a Latin-1 "é" typed into a terminal whose locale says UTF-8.
+    q = b"Where did the Balkan ministers agree to create a joint database? caf\xe9"
+    r = rag_bytes("ask", q, "--index-dir", str(built), "--json", env={"LC_ALL": "C.UTF-8"})
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert "Traceback" not in err and err.count("\n") == 1 and err.startswith("note: ") and "U+FFFD" in err
+    out = json.loads(r.stdout)
+    assert out["question"] == "Where did the Balkan ministers agree to create a joint database? caf\ufffd"
+    assert not out["abstained"] and "Sarajevo" in out["text"]
+
+
+@pytest.fixture(scope="module")
+def latin1(tmp_path_factory):
+    """Environment variables for a real ISO-8859-1 locale, compiled into a temporary folder."""
+    folder = tmp_path_factory.mktemp("locale")
+    if not shutil.which("localedef"):
+        pytest.skip("localedef is not installed")
+    subprocess.run(["localedef", "-f", "ISO-8859-1", "-i", "fr_FR", str(folder / "fr_FR.ISO-8859-1")], capture_output=True)
+    env = {"LOCPATH": str(folder), "LC_ALL": "fr_FR.ISO-8859-1"}
+    probe = rag_bytes("--help", env=env)  # the locale must really be in effect for Python
+    check = subprocess.run([sys.executable, "-c", "import locale; print(locale.getencoding())"],
+                           capture_output=True, text=True, env={**os.environ, **env})
+    if probe.returncode != 0 or check.stdout.strip() != "ISO-8859-1":
+        pytest.skip("could not build an ISO-8859-1 locale")
+    return env
+
+
+def test_a_latin1_terminal_gets_its_question_and_a_printable_answer(built, latin1):
+    # Python's UTF-8 mode in a Latin-1 locale decodes argv as UTF-8: the locale's encoding is right.
+    q = b"Where did the Balkan ministers agree to create a joint database? (caf\xe9)"
+    r = rag_bytes("ask", q, "--index-dir", str(built), "--json", env={**latin1, "PYTHONUTF8": "1"})
+    assert r.returncode == 0 and r.stderr == b"", r.stderr.decode()
+    assert json.loads(r.stdout)["question"].endswith("(café)")
+
+    # Without UTF-8 mode stdout is Latin-1: "Nešić" cannot be encoded, and must not kill the command.
+    q = "Who did the Slovenian Minister of the Interior host?"
+    r = rag_bytes("ask", q, "--index-dir", str(built), env=latin1)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr.decode("latin-1")
+    out = r.stdout.decode("latin-1")
+    assert "Poklukar" in out and "Ne?i?" in out
+    r = rag_bytes("ask", q, "--index-dir", str(built), "--json", env=latin1)
+    assert r.returncode == 0, r.stderr.decode("latin-1")
+    assert "Nešić" in json.loads(r.stdout)["text"]  # escaped in the JSON, not lost
