@@ -19,6 +19,7 @@ from rag.config import MODES
 from rag.build import document_hash
 from rag.errors import IndexMismatchError, IndexMissingError, InputError
 from rag.retrieve import rank
+from rag.types import Document
 from rag.storage import check_settings, read_manifest
 
 from .beir import BeirDataset, load_beir
@@ -32,9 +33,9 @@ def cache_folder(name: str) -> Path:
     return Path.home() / ".cache" / "rag" / "beir" / name
 
 
-def ensure_index(ds: BeirDataset, cfg: Config) -> dict:
-    """Build the dataset's index unless one with the same settings and documents exists."""
-    sources = {d.doc_id: document_hash(d) for d in ds.documents}
+def ensure_index(documents: list[Document], cfg: Config) -> dict:
+    """Build a benchmark's index unless one with the same settings and documents exists."""
+    sources = {d.doc_id: document_hash(d) for d in documents}
     try:
         manifest = read_manifest(cfg.index_dir)
         if manifest.get("corpus") != "documents":  # never rebuild over a folder of articles' index
@@ -43,7 +44,7 @@ def ensure_index(ds: BeirDataset, cfg: Config) -> dict:
         if manifest.get("sources") != sources:
             raise IndexMismatchError("the dataset changed")
     except (IndexMissingError, IndexMismatchError):
-        index(config=cfg, documents=ds.documents)
+        index(config=cfg, documents=documents)
         manifest = read_manifest(cfg.index_dir)
     return manifest
 
@@ -67,7 +68,7 @@ def run_beir(
     modes = modes or list(MODES)
     for m in modes:
         cfg.with_(mode=m)  # validates each mode name before the long work starts
-    manifest = ensure_index(ds, cfg)
+    manifest = ensure_index(ds.documents, cfg)
     idx = load_index(cfg, build_if_missing=False)
 
     from rag.embed import embed

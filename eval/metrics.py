@@ -133,3 +133,24 @@ def bootstrap_ci(values, *, resamples: int = 2000, level: float = 0.95, seed: in
     sample_means = v[rng.integers(0, len(v), size=(resamples, len(v)))].mean(axis=1)
     lo, hi = np.quantile(sample_means, [(1 - level) / 2, (1 + level) / 2])
     return round(float(lo), 4), round(float(hi), 4)
+
+
+def auc(positives, negatives) -> float:
+    """ROC AUC: the chance that a random positive scores above a random negative (ties: half).
+
+    >>> auc([0.9, 0.8], [0.1, 0.8])
+    0.875
+    """
+    import numpy as np
+
+    pos, neg = np.asarray(positives, dtype=float), np.asarray(negatives, dtype=float)
+    if not len(pos) or not len(neg):
+        return 0.5
+    allv = np.concatenate([pos, neg])
+    order = allv.argsort(kind="mergesort")
+    ranks = np.empty(len(allv))
+    ranks[order] = np.arange(1, len(allv) + 1)
+    for v in np.unique(allv):  # tied values share their mean rank
+        same = allv == v
+        ranks[same] = ranks[same].mean()
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))

@@ -1,25 +1,33 @@
 """A question set (JSONL) + the index -> answer-quality metrics, through `rag.answer` itself.
 
 Each line: {"id", "question", "answerable": true, "gold": file, "must_contain": [term or [alternatives]]}
-or {"id", "question", "answerable": false, "kind": "off-topic" | "on-topic"}.
+or {"id", "question", "answerable": false, "kind": "off-topic" | "on-topic"}. A row with
+"history": [earlier user questions] is a conversation: the earlier turns are answered in order
+first, and the question is asked with them as its history.
 
 Metrics (answerable questions unless said otherwise):
 - gold@1, gold@3, MRR: rank of the gold article among the distinct articles of the retrieved passages;
-- gold cited: the gold article is among the answer's citations;
-- accuracy: not abstained, and every must_contain term (or one alternative) is in the answer text;
-- abstention precision / recall: over all questions, refusals that were right / unanswerables refused;
-- wrongly refused: answerable questions refused;
+- cited: the gold article is among the answer's citations;
+- right: not abstained, and every must_contain term (or one alternative) is in the answer text;
+- wrongly refused: answerable questions refused; refused: unanswerable questions refused;
+- overall: right plus rightly refused, over all questions; all_refuse: the same for refusing all;
+- refusal AUC: ROC AUC of the answer's confidence between answerable questions answered right
+  and unanswerable ones: how well the signal behind refusal separates them, whatever the threshold;
+- abstention precision: over all refusals, those that were right;
 - latency p50 / p95: wall time of `rag.answer` per question, model and index already loaded.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
 from rag import Config, answer, load_index
 from rag.errors import InputError
+
+from .metrics import auc
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -55,30 +63,54 @@ def run_qa(path: Path, cfg: Config) -> dict:
     answer("warm-up: load the model", config=cfg)  # latency is measured with the model loaded
     rows = []
     for q in questions:
+        history = converse(q.get("history", []), cfg)
         t0 = time.perf_counter()
-        a = answer(q["question"], config=cfg)
+        a = answer(q["question"], history=history, config=cfg)
         seconds = time.perf_counter() - t0
-        docs = list(dict.fromkeys(p.chunk.doc_id for p in a.passages))
-        rank = docs.index(q["gold"]) + 1 if q.get("gold") in docs else None
-        rows.append({
-            "id": q.get("id"),
-            "answerable": q["answerable"],
-            "abstained": a.abstained,
-            "rank": rank,
-            "cited": q.get("gold") in {c.source for c in a.citations},
-            "correct": q["answerable"] and not a.abstained and all(contains(a.text, t) for t in q.get("must_contain", [])),
-            "seconds": seconds,
-            "reason": a.reason,
-        })
+        right = q["answerable"] and not a.abstained and all(contains(a.text, t) for t in q.get("must_contain", []))
+        rows.append(row(q, a, seconds, right=right))
     return summarize(rows, str(path), cfg)
 
 
+def converse(turns: list[str], cfg: Config) -> list[dict]:
+    """A conversation's earlier user turns, each answered in order: the history of the next."""
+    history: list[dict] = []
+    for turn in turns:
+        a = answer(turn, history=history, config=cfg)
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": a.text}]
+    return history
+
+
+MARKER = re.compile(r"\[\d+\]")
+
+
+def row(q: dict, a, seconds: float, *, right: bool) -> dict:
+    """One scored question, as `summarize` reads it (the seed sets and SQuAD share it)."""
+    docs = list(dict.fromkeys(p.chunk.doc_id for p in a.passages))
+    return {
+        "id": q.get("id"),
+        "answerable": q["answerable"],
+        "abstained": a.abstained,
+        "rank": docs.index(q["gold"]) + 1 if q.get("gold") in docs else None,
+        "cited": q.get("gold") in {c.source for c in a.citations},
+        "correct": right,
+        "confidence": a.confidence,
+        "words": None if a.abstained else len(MARKER.sub(" ", a.text).split()),
+        "seconds": seconds,
+        "reason": a.reason,
+    }
+
+
 def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
+    """The metrics of the module docstring, plus the keys every QA report shares:
+    right, cited, wrongly_refused, refused, overall, all_refuse, refusal_auc, answer_words."""
     ans = [r for r in rows if r["answerable"]]
     una = [r for r in rows if not r["answerable"]]
     refused = [r for r in rows if r["abstained"]]
     times = sorted(r["seconds"] for r in rows)
     share = lambda xs, n: round(len(xs) / n, 4) if n else 0.0  # noqa: E731
+    right = [r for r in ans if r["correct"]]
+    words = sorted(r["words"] for r in rows if r["words"] is not None)
     return {
         "set": name,
         "mode": cfg.mode,
@@ -86,11 +118,15 @@ def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
         "gold@1": share([r for r in ans if r["rank"] == 1], len(ans)),
         "gold@3": share([r for r in ans if r["rank"] and r["rank"] <= 3], len(ans)),
         "mrr": round(sum(1 / r["rank"] for r in ans if r["rank"]) / len(ans), 4) if ans else 0.0,
-        "gold_cited": share([r for r in ans if r["cited"]], len(ans)),
-        "accuracy": share([r for r in ans if r["correct"]], len(ans)),
-        "abstention_precision": share([r for r in refused if not r["answerable"]], len(refused)),
-        "abstention_recall": share([r for r in una if r["abstained"]], len(una)),
+        "right": share(right, len(ans)),
+        "cited": share([r for r in ans if r["cited"]], len(ans)),
         "wrongly_refused": share([r for r in ans if r["abstained"]], len(ans)),
+        "refused": share([r for r in una if r["abstained"]], len(una)),
+        "overall": share(right + [r for r in una if r["abstained"]], len(rows)),
+        "all_refuse": share(una, len(rows)),
+        "refusal_auc": round(auc([r["confidence"] for r in right], [r["confidence"] for r in una]), 4),
+        "abstention_precision": share([r for r in refused if not r["answerable"]], len(refused)),
+        "answer_words": words[len(words) // 2] if words else 0,
         "latency_ms": {"p50": round(_pct(times, 50) * 1000, 1), "p95": round(_pct(times, 95) * 1000, 1)},
         "failures": [
             {"id": r["id"], "abstained": r["abstained"], "reason": r["reason"]}
@@ -110,19 +146,23 @@ def _pct(sorted_values: list[float], p: float) -> float:
 
 def format_table(m: dict) -> str:
     q = m["questions"]
+    pct = lambda label, v: f"  {label:<40}{v:>8.1%}"  # noqa: E731
     lines = [
         f"{m['set']}: {q['answerable']} answerable + {q['unanswerable']} unanswerable questions, mode {m['mode']}",
         "",
-        f"  {'gold article at rank 1':<34}{m['gold@1']:>8.1%}",
-        f"  {'gold article in top 3':<34}{m['gold@3']:>8.1%}",
-        f"  {'MRR (gold article)':<34}{m['mrr']:>8.3f}",
-        f"  {'gold article cited':<34}{m['gold_cited']:>8.1%}",
-        f"  {'answer accuracy':<34}{m['accuracy']:>8.1%}",
-        f"  {'abstention precision':<34}{m['abstention_precision']:>8.1%}",
-        f"  {'abstention recall (refused)':<34}{m['abstention_recall']:>8.1%}",
-        f"  {'answerable wrongly refused':<34}{m['wrongly_refused']:>8.1%}",
-        f"  {'latency p50 / p95 (ms)':<34}{m['latency_ms']['p50']:>8.1f} / {m['latency_ms']['p95']:.1f}",
+        pct("gold article at rank 1", m["gold@1"]),
+        pct("gold article in top 3", m["gold@3"]),
+        f"  {'MRR (gold article)':<40}{m['mrr']:>8.3f}",
+        pct("right (answer holds the answer)", m["right"]),
+        pct("cited (gold article cited)", m["cited"]),
+        pct("wrongly refused (answerable)", m["wrongly_refused"]),
+        pct("refused (unanswerable)", m["refused"]),
+        pct("overall (right or rightly refused)", m["overall"]) + f"   refusing all: {m['all_refuse']:.1%}",
+        f"  {'refusal AUC (confidence)':<40}{m['refusal_auc']:>8.3f}",
+        pct("abstention precision", m["abstention_precision"]),
+        f"  {'answer words (median)':<40}{m['answer_words']:>8}",
+        f"  {'latency p50 / p95 (ms)':<40}{m['latency_ms']['p50']:>8.1f} / {m['latency_ms']['p95']:.1f}",
     ]
-    if m["failures"]:
+    if m["failures"] and len(m["failures"]) <= 40:
         lines += ["", "  misses: " + ", ".join(f["id"] or "?" for f in m["failures"])]
     return "\n".join(lines)

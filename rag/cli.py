@@ -2,7 +2,7 @@
 
     rag index [PATH]          build the index (default: seeds/)
     rag ask "QUESTION"        answer with cited snippets (--json for machines)
-    rag eval [--beir DIR]     metrics on the seed question set, or on a BEIR benchmark
+    rag eval [--beir DIR | --squad FILE]   metrics on a seed question set, a BEIR benchmark or SQuAD 2.0
     rag chat                  open the chat window on 127.0.0.1
 
 Errors a user can fix are printed as one line on stderr with exit status 1; this is the only
@@ -116,7 +116,12 @@ def _argument_text(arg: str) -> tuple[str, bool]:
 
 def cmd_eval(args) -> int:
     cfg = _config(args, progress=None if sys.stderr.isatty() else False)
-    if args.beir:
+    if args.squad:
+        from eval.qa import format_table
+        from eval.squad import run_squad
+
+        result = run_squad(args.squad, cfg, max_questions=args.max_questions, index_dir=args.beir_index)
+    elif args.beir:
         from eval.benchmark import format_table, run_beir
 
         modes = args.modes.split(",") if args.modes else list(MODES)
@@ -162,7 +167,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--beir", type=Path, help="BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)")
     s.add_argument("--modes", help=f"comma-separated modes for --beir (default: all of {','.join(MODES)})")
     s.add_argument("--max-queries", type=int, help="with --beir: only the first N queries")
-    s.add_argument("--beir-index", type=Path, help="with --beir: where to keep its index (default: a cache folder)")
+    s.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file: answers and refusals over its articles")
+    s.add_argument("--max-questions", type=int, help="with --squad: N questions sampled with a fixed seed, same mix")
+    s.add_argument("--beir-index", type=Path, help="with --beir or --squad: where to keep its index (default: a cache folder)")
     s.add_argument("--json", action="store_true", help="print the metrics as JSON")
     _config_flags(s)
     s.set_defaults(func=cmd_eval)

@@ -61,9 +61,8 @@ class Config:
     bm25_stemmer: str = "english"
     # Answering
     max_citations: int = 3
-    min_confidence: float = 0.6  # below this the answerer abstains (calibrated on eval/seeds.jsonl)
-    overlap_weight: float = 1.0  # weight of shared question terms against MiniLM cosine
-    answer_margin: float = 0.15  # runners-up within this of the best sentence are quoted too
+    min_confidence: float = -1.0  # refuse below this confidence; -1: the threshold fitted in rag/judge.json
+    answer_ratio: float = 0.5  # a runner-up is quoted too when its odds of holding the answer are this share of the best's
     progress: bool = True
 
     @classmethod
@@ -102,8 +101,10 @@ class Config:
         for name in ("top_k", "batch_size", "candidates", "max_citations", "rrf_k"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
-        if not 0.0 <= self.min_confidence <= 2.0:
-            raise ConfigError(f"min_confidence must be between 0 and 2, not {self.min_confidence}")
+        if not (0.0 <= self.min_confidence <= 1.0 or self.min_confidence == -1.0):
+            raise ConfigError(f"min_confidence must be between 0 and 1 (or -1: the fitted threshold), not {self.min_confidence}")
+        if not 0.0 < self.answer_ratio <= 1.0:
+            raise ConfigError(f"answer_ratio must be above 0 and at most 1, not {self.answer_ratio}")
         if not 0.0 <= self.mmr_lambda <= 1.0:
             raise ConfigError(f"mmr_lambda must be between 0 and 1, not {self.mmr_lambda}")
 

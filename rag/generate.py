@@ -4,24 +4,24 @@
 with the complete `Answer`, so a chat window can show the answer as it forms. An LLM-backed
 generator (local or OpenAI-compatible) will implement the same interface.
 
-`ExtractiveGenerator`, the default, needs no LLM: it scores every sentence of the passages
-against the question (MiniLM cosine, shared terms, and whether the sentence holds the kind of
-thing asked for: a figure, a date, a name) and quotes the best ones. It abstains, saying so
-plainly, when the best evidence is weak, when the question's names or figures appear nowhere
-in it, or when no sentence holds the type of answer asked for.
+`ExtractiveGenerator`, the default, needs no LLM: it reads the evidence of every sentence of
+the passages (`rag.evidence`: MiniLM cosines, shared terms, names, whether it holds the kind of
+thing asked for) and lets the fitted judge (`rag.judge`) pick the sentences that answer and say
+whether any does. It abstains, saying so plainly, when the evidence says the articles do not
+answer.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator, Protocol
 
 import numpy as np
 
 from .config import Config
-from .lexical import tokenize
-from .question import QuestionInfo, analyze, has_candidate, mentions
+from .evidence import Evidence, gather
+from .judge import load as load_judge
+from .question import QuestionInfo, analyze
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -35,103 +35,73 @@ class Generator(Protocol):
         """Yield text deltas, then the final Answer (its text is the deltas joined)."""
 
 
-@dataclass(frozen=True)
-class Scored:
-    sentence_id: int
-    passage_rank: int
-    dense: float
-    overlap: float
-    typed: bool
-    score: float
-
-
 class ExtractiveGenerator:
+    """Quotes the sentences the judge scores highest, or refuses when the evidence says the
+    articles do not answer.
+
+    Refusal, in order: nothing retrieved; the question asks for a kind of thing (a person, a
+    date, a figure) that none of the three best sentences holds; the judge's confidence is below
+    its threshold (or `min_confidence` when set).
+    """
+
     def __init__(self, idx: Index, cfg: Config):
         self.idx, self.cfg = idx, cfg
 
-    def stream(self, question, q_vec, passages, history=None):
+    @property
+    def judge(self):
+        return load_judge()  # cached; read only when answering, so `eval.fit_judge` can run without one
+
+    def evidence(self, question: str, q_vec: np.ndarray, passages: list[Passage]) -> tuple[QuestionInfo, Evidence]:
         qi = analyze(question, self.cfg.bm25_stemmer)
-        ranked = self.score_sentences(qi, q_vec, passages)
-        confidence, reason = self.confidence(qi, ranked, passages)
+        return qi, gather(self.idx, qi, q_vec, passages, self.cfg.bm25_stemmer)
+
+    def stream(self, question, q_vec, passages, history=None):
+        qi, ev = self.evidence(question, q_vec, passages)
+        scores = self.judge.sentence_scores(ev) if len(ev.sentence_ids) else np.zeros(0)
+        confidence, reason = self.decide(qi, ev, scores)
         if reason:
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason)
             return
-        chosen = self.choose(ranked)
         citations, text = [], ""
-        for n, s in enumerate(chosen, start=1):
-            sent = self.idx.sentences[s.sentence_id]
+        for n, i in enumerate(self.choose(scores), start=1):
+            sent = self.idx.sentences[int(ev.sentence_ids[i])]
             doc = self.idx.documents[sent.doc_id]
-            citations.append(Citation(n, doc.doc_id, doc.title, sent.text, round(s.score, 4), doc.url, sent.start, sent.end, sent.chunk_id))
+            citations.append(Citation(n, doc.doc_id, doc.title, sent.text, round(float(scores[i]), 4), doc.url, sent.start, sent.end, sent.chunk_id))
             piece = ("" if n == 1 else " ") + f"{sent.text} [{n}]"
             text += piece
             yield from re.findall(r"\s*\S+", piece)  # word by word, as a chat window shows it
         yield Answer(question, text, citations, False, passages, confidence, self.cfg.mode)
 
-    def score_sentences(self, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passage]) -> list[Scored]:
-        """Every sentence of the passages, best first."""
-        rank_of: dict[int, int] = {}
-        for r, p in enumerate(passages):
-            if not self.about(qi, p.chunk.doc_id):
-                continue
-            for sid in self.idx.chunk_sentences[p.chunk.chunk_id].tolist():
-                rank_of.setdefault(sid, r)
-        if not rank_of:
-            return []
-        ids = np.array(list(rank_of), dtype=np.int64)
-        dense = self.idx.sentence_store.score(q_vec, ids)
-        texts = [self.idx.sentences[i].text for i in ids.tolist()]
-        idf = self.idx.bm25.idf(list(qi.terms))
-        # Unknown terms (idf 0) still count, as if rare: a question about something the
-        # articles never name should not look well covered.
-        weight = {t: (w if w > 0 else max(idf.values(), default=1.0) or 1.0) for t, w in idf.items()}
-        total = sum(weight.values())
-        out = []
-        for i, sid in enumerate(ids.tolist()):
-            words = set(tokenize([texts[i]], self.cfg.bm25_stemmer)[0])
-            overlap = sum(w for t, w in weight.items() if t in words) / total if total else 0.0
-            typed = has_candidate(qi.kind, texts[i], qi.text)
-            score = float(dense[i]) + self.cfg.overlap_weight * overlap + (0.1 if typed else -0.2) - 0.02 * rank_of[sid]
-            out.append(Scored(sid, rank_of[sid], float(dense[i]), overlap, typed, score))
-        out.sort(key=lambda s: -s.score)
-        return out
-
-    def about(self, qi: QuestionInfo, doc_id: str) -> bool:
-        """Does the article mention every name and figure of the question? Only then may it
-        answer: a passage on Bosnia's figures does not answer a question about Croatia's."""
-        doc = self.idx.documents[doc_id]
-        return all(mentions(f"{doc.title}\n{doc.text}", t) for t in qi.salient)
-
-    def confidence(self, qi: QuestionInfo, ranked: list[Scored], passages: list[Passage]) -> tuple[float, str]:
-        """(confidence, reason to abstain or "")."""
-        if not ranked:
-            if passages and qi.salient:
-                return 0.0, f"no retrieved article mentions all of {', '.join(qi.salient)}"
+    def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray) -> tuple[float, str]:
+        """(confidence, reason to refuse or "")."""
+        if not len(scores):
             return 0.0, "nothing relevant retrieved"
-        best = ranked[0]
-        confidence = float(np.clip(best.dense + self.cfg.overlap_weight * best.overlap, 0.0, 1.0))
-        if confidence < self.cfg.min_confidence:
-            return confidence, f"best evidence too weak ({confidence:.2f} < {self.cfg.min_confidence})"
-        if not best.typed:
-            return confidence, f"no sentence gives a {qi.kind}"
-        if qi.kind != "other":  # a figure, date or name must stand near what it is about
-            sent = self.idx.sentences[best.sentence_id]
-            doc = self.idx.documents[sent.doc_id]
-            start = doc.text.rfind("\n", 0, sent.start) + 1
-            end = doc.text.find("\n", sent.end) % (len(doc.text) + 1)
-            paragraph = f"{doc.title}\n{doc.text[start:end]}"
-            missing = [t for t in qi.salient if not mentions(paragraph, t)]
-            if missing:
-                return confidence, f"the {qi.kind} found is not said of {', '.join(missing)}"
-        return confidence, ""
+        confidence = self.judge.confidence(ev, scores)
+        reason = rule_out(qi, ev, scores)
+        threshold = self.cfg.min_confidence if self.cfg.min_confidence >= 0 else self.judge.threshold
+        if not reason and confidence < threshold:
+            reason = f"the evidence is too weak (confidence {confidence:.2f} < {threshold:.2f})"
+        return confidence, reason
 
-    def choose(self, ranked: list[Scored]) -> list[Scored]:
-        """The best sentence, plus close runners-up that hold the asked-for type."""
-        best = ranked[0]
-        chosen = [best]
-        for s in ranked[1:]:
-            if len(chosen) >= self.cfg.max_citations:
-                break
-            if s.typed and s.score >= best.score - self.cfg.answer_margin:
-                chosen.append(s)
-        return chosen
+    def choose(self, scores: np.ndarray) -> list[int]:
+        """The best sentence, plus runners-up nearly as likely to hold the answer."""
+        order = np.argsort(-scores, kind="stable")
+        odds = np.exp(scores - scores[order[0]])  # each one's odds relative to the best
+        return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= self.cfg.answer_ratio]
+
+
+FIGURES = ("number", "money", "date")
+
+
+def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray) -> str:
+    """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
+    answered by sentences that hold none; and a figure or date must stand in a paragraph that
+    names everything the question names (a figure for Croatia does not answer one on Slovenia).
+    Only the three best sentences count. Returns the reason, or "" when no rule refuses."""
+    top = np.argsort(-scores, kind="stable")[:3]
+    if qi.accepts and not ev.column("typed")[top].any():
+        return f"no sentence found gives a {qi.kind}"
+    if qi.kind in FIGURES and not ev.column("typed_about")[top].any():
+        return f"no {qi.kind} found is said of {', '.join(qi.salient)}"
+    return ""

@@ -1,0 +1,111 @@
+"""A question + retrieved Passages -> the evidence of each of their sentences, as numbers.
+
+Every feature means the same in any corpus: cosines are also standardized against the corpus
+(`rag.calibrate`), term weights are the corpus's own IDF, and the rest are shares or yes/no.
+`rag.answerability` turns them into which sentence answers and whether any does.
+
+>>> FEATURES[:3]
+('dense', 'dense_z', 'overlap')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calibrate import calibration
+from .lexical import tokenize
+from .question import QuestionInfo, has_candidate, mentions
+from .storage import Index
+from .types import Passage
+
+FEATURES = (
+    "dense",  # MiniLM cosine of question and sentence
+    "dense_z",  # the same, standardized against the best sentences of a corpus sample
+    "overlap",  # share of the question's terms (IDF-weighted) in the sentence
+    "context_overlap",  # the same in the sentence's paragraph and the article's headline
+    "missing_idf",  # rarest question term absent from that context (0: none; 1: never seen)
+    "salient",  # share of the question's names and figures mentioned in that context
+    "typed",  # holds an entity of the kind asked for that the question does not (1 if any kind)
+    "typed_about",  # typed, and its context mentions all of the question's names and figures
+    "kind_other",  # the question asks for no particular kind of entity
+    "negation_mismatch",  # the question is negated and the sentence is not
+    "passage_z",  # the fused retrieval score of its passage (a sum of corpus z-scores)
+    "passage_rank",  # the rank of its passage among those retrieved (0 = first)
+)
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Candidate sentences of the passages, in first-seen order, with one feature row each."""
+
+    sentence_ids: np.ndarray  # (n,) int64
+    passage_ranks: np.ndarray  # (n,) int64
+    X: np.ndarray  # (n, len(FEATURES)) float64
+
+    def column(self, name: str) -> np.ndarray:
+        return self.X[:, FEATURES.index(name)]
+
+
+def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passage], stemmer: str) -> Evidence:
+    """The features of every sentence of `passages` (a sentence in two passages counts once)."""
+    rank_of: dict[int, int] = {}
+    for r, p in enumerate(passages):
+        for sid in idx.chunk_sentences[p.chunk.chunk_id].tolist():
+            rank_of.setdefault(sid, r)
+    ids = np.array(list(rank_of), dtype=np.int64)
+    ranks = np.array(list(rank_of.values()), dtype=np.int64)
+    if not len(ids):
+        return Evidence(ids, ranks, np.zeros((0, len(FEATURES))))
+    dense = idx.sentence_store.score(q_vec, ids).astype(np.float64)
+    reference = calibration(idx).best_sentence(q_vec)
+    dense_z = (dense - reference.mean()) / (reference.std() or 1.0)
+    weight = term_weights(idx, qi)
+    total = sum(weight.values()) or 1.0
+    top_idf = max_idf(idx)
+    rows = []
+    for sid, r, d, dz in zip(ids.tolist(), ranks.tolist(), dense.tolist(), dense_z.tolist()):
+        sent = idx.sentences[sid]
+        context = paragraph(idx, sid)
+        words, context_words = set(tokenize([sent.text], stemmer)[0]), set(tokenize([context], stemmer)[0])
+        missing = [weight[t] for t in weight if t not in context_words]
+        rows.append((
+            d,
+            dz,
+            sum(w for t, w in weight.items() if t in words) / total,
+            sum(w for t, w in weight.items() if t in context_words) / total,
+            min(max(missing, default=0.0) / top_idf, 1.0),
+            (salient := sum(mentions(context, t) for t in qi.salient) / len(qi.salient) if qi.salient else 1.0),
+            (typed := float(has_candidate(qi, sent.text))),
+            typed * (salient == 1.0),
+            float(not qi.accepts),
+            float(qi.negated and not _NEGATION.search(sent.text)),
+            passages[r].score,
+            float(r),
+        ))
+    return Evidence(ids, ranks, np.array(rows, dtype=np.float64))
+
+
+def term_weights(idx: Index, qi: QuestionInfo) -> dict[str, float]:
+    """The question's terms weighted by IDF; a term the corpus never uses weighs as the rarest
+    possible (a question about something the articles never name must not look covered)."""
+    idf = idx.bm25.idf(list(qi.terms))
+    return {t: (w if w > 0 else max_idf(idx)) for t, w in idf.items()}
+
+
+def max_idf(idx: Index) -> float:
+    """BM25's IDF of a term found in a single chunk: the rarest a known term can be."""
+    n = len(idx.chunks)
+    return float(np.log(1 + (n - 0.5) / 1.5))
+
+
+def paragraph(idx: Index, sentence_id: int) -> str:
+    """The headline and the paragraph (the lines between line breaks) holding the sentence."""
+    sent = idx.sentences[sentence_id]
+    doc = idx.documents[sent.doc_id]
+    start = doc.text.rfind("\n", 0, sent.start) + 1
+    end = doc.text.find("\n", sent.end)
+    return f"{doc.title}\n{doc.text[start:end if end >= 0 else len(doc.text)]}"

@@ -1,0 +1,73 @@
+"""Evidence -> which sentences answer (a score each) and whether any does (a confidence).
+
+Two logistic regressions over the corpus-independent features of `rag.evidence`, fitted by
+`python -m eval.fit_judge` on part of SQuAD 2.0's dev set and stored in `judge.json` beside
+this file with their provenance (which articles fitted them; report on the others):
+
+- the sentence model scores each candidate: how likely it holds the answer;
+- the answerability model reads the best sentence's features plus the best of each feature
+  over all candidates, and gives the confidence that the articles answer the question at all.
+  The refusal threshold is the confidence below which a set share of the fitting split's
+  answerable questions fall (`threshold_rule` in the file).
+
+>>> j = load()
+>>> sorted(j.sentence)[:2], 0 < j.threshold < 1
+(['coef', 'intercept'], True)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigError
+from .evidence import FEATURES, Evidence
+
+PATH = Path(__file__).with_name("judge.json")
+# Per-question features: the best of each over all candidates (min for missing_idf: the best
+# case is that nothing is missing), after the best sentence's own features and its score.
+SUMMARY = ("dense_z", "context_overlap", "missing_idf", "salient", "typed_about", "passage_z")
+
+
+@dataclass(frozen=True)
+class Judge:
+    sentence: dict  # {"coef": [...], "intercept": float}
+    answerable: dict  # {"mean": [...], "scale": [...], "coef": [...], "intercept": float}
+    threshold: float
+    provenance: dict
+
+    def sentence_scores(self, ev: Evidence) -> np.ndarray:
+        """Log-odds that each candidate sentence holds the answer."""
+        return ev.X @ np.asarray(self.sentence["coef"]) + self.sentence["intercept"]
+
+    def confidence(self, ev: Evidence, scores: np.ndarray) -> float:
+        """Probability that the question is answered by the best-scoring sentence's evidence."""
+        x = question_features(ev, scores)
+        a = self.answerable
+        z = (x - np.asarray(a["mean"])) / np.asarray(a["scale"])
+        return float(1 / (1 + np.exp(-(z @ np.asarray(a["coef"]) + a["intercept"]))))
+
+
+def question_features(ev: Evidence, scores: np.ndarray) -> np.ndarray:
+    best = int(np.argmax(scores))
+    summary = [ev.column(n).min() if n == "missing_idf" else ev.column(n).max() for n in SUMMARY]
+    return np.concatenate([ev.X[best], [scores[best]], summary])
+
+
+QUESTION_FEATURES = (*FEATURES, "best_score", *(f"all_{n}" for n in SUMMARY))
+
+
+@lru_cache(maxsize=1)
+def load(path: Path = PATH) -> Judge:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        judge = Judge(data["sentence"], data["answerable"], float(data["threshold"]), data.get("provenance", {}))
+        if list(data["features"]) != list(FEATURES) or len(judge.answerable["coef"]) != len(QUESTION_FEATURES):
+            raise ConfigError(f"{path} was fitted on other features: refit with `python -m eval.fit_judge`")
+        return judge
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ConfigError(f"cannot read the answer judge {path}: {err}") from None
