@@ -9,7 +9,7 @@ Pipeline: files -> documents (load, clean) -> chunks (chunk) -> vectors (embed) 
 (storage, store, lexical) -> passages (retrieve, fuse, rerank) -> answer with citations (generate).
 """
 
-from .api import answer, contextualize, load_index, search, stream
+from .api import answer, load_index, search, stream
 from .build import IndexReport, index
 from .config import Config
 from .errors import ConfigError, IndexMismatchError, IndexMissingError, InputError, RagError
@@ -17,7 +17,7 @@ from .retrieve import Filters
 from .types import Answer, Chunk, Citation, Document, Passage, Sentence
 
 __all__ = [
-    "answer", "stream", "search", "index", "load_index", "contextualize",
+    "answer", "stream", "search", "index", "load_index",
     "Config", "Filters", "IndexReport",
     "Answer", "Citation", "Chunk", "Document", "Passage", "Sentence",
     "RagError", "InputError", "IndexMissingError", "IndexMismatchError", "ConfigError",

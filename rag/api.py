@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 import time
 from pathlib import Path
 from typing import Iterator
@@ -70,28 +71,28 @@ def stream(
 
     `history` is the conversation so far as OpenAI-style messages
     ({"role": "user" | "assistant", "content": ...}); a follow-up that leans on it
-    ("and what did he say about Greece?") is searched together with the previous question.
+    ("and what did he say about Greece?") is rewritten into a standalone question first
+    (`rag.followup`); `Answer.standalone` shows the rewrite.
     """
     cfg = (config or Config.load()).with_(top_k=top_k)
     question = _check(question)
     history = _check_history(history)
+    from .followup import rewrite
     from .generate import ExtractiveGenerator
     from .embed import embed_query
 
     idx = load_index(cfg)
     t0 = time.perf_counter()
-    query = contextualize(question, history)
+    query = rewrite(question, history)  # a follow-up becomes a standalone question
     q_vec = embed_query(query, cfg.model)
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
     t2 = time.perf_counter()
-    # Retrieval searched with the conversation; the sentences are judged against the question
-    # itself, which a follow-up's pronoun would otherwise dilute.
-    a_vec = q_vec if query == question else embed_query(question, cfg.model)
-    for event in ExtractiveGenerator(idx, cfg).stream(question, a_vec, passages, history):
+    for event in ExtractiveGenerator(idx, cfg).stream(query, q_vec, passages, history):
         if isinstance(event, Answer):
             timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
             timings["total"] = time.perf_counter() - t0
+            event = replace(event, question=question, standalone=query if query != question else "")
             event = _with_timings(event, timings)
         yield event
 
@@ -110,19 +111,6 @@ def answer(
         if isinstance(event, Answer):
             final = event
     return final
-
-
-_FOLLOW_UP = re.compile(r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there|then)\b", re.I)
-
-
-def contextualize(question: str, history: list[dict] | None) -> str:
-    """A follow-up with a pronoun or very few words is searched with the previous question."""
-    if not history:
-        return question
-    previous = [m.get("content", "") for m in history if m.get("role") == "user" and m.get("content")]
-    if previous and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
-        return f"{previous[-1]} {question}"
-    return question
 
 
 def _check(question: str) -> str:

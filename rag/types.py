@@ -96,6 +96,7 @@ class Answer:
     mode: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     reason: str = ""  # why the answerer abstained, when it did
+    standalone: str = ""  # a follow-up rewritten with the conversation, as it was searched
 
     def to_dict(self) -> dict:
         """A JSON-ready view (used by `rag ask --json` and the eval runner)."""
@@ -106,6 +107,7 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "mode": self.mode,
             "reason": self.reason,
+            "standalone": self.standalone,
             "citations": [c.__dict__ for c in self.citations],
             "passages": [
                 {

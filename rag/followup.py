@@ -1,0 +1,89 @@
+"""A follow-up question + the conversation so far -> a standalone question.
+
+"And what did they say about the EU?" cannot be searched alone. Its pronouns are replaced by
+the people, places and dates of the previous turn (from spaCy's recognizer), and the previous
+question's names and subject words it lacks are added, so that retrieval and the answer judge
+see the whole question. A language model, when one is configured, can do better; this is the
+rule-based rewrite that needs none.
+
+>>> history = [{"role": "user", "content": "Who did Angela Merkel meet in Vienna?"},
+...            {"role": "assistant", "content": "Merkel met Viktor Orban in Vienna [1]."}]
+>>> rewrite("What did he say about migration?", history)  # doctest: +SKIP
+'What did Viktor Orban say about migration? (Angela Merkel, Vienna)'
+"""
+
+from __future__ import annotations
+
+import re
+
+from .entities import entities
+
+_PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
+_PLURAL = re.compile(r"\b(they|them)\b", re.I)
+_THERE = re.compile(r"\bthere\b", re.I)
+_THEN = re.compile(r"\b(then|at that time)\b", re.I)
+_ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
+_ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
+_MARKER = re.compile(r"\s*\[\d+\]")
+_WORD = re.compile(r"[A-Za-z][\w’'-]+")
+_STOP = set(
+    "what which who whom whose when where why how did does do is was were are be been the a an of in on at to for by "
+    "with from and or as that this it its their his her they them he she there then about say said tell told".split()
+)
+NOT_FOUND_PREFIX = "The articles do not contain"
+
+
+def is_follow_up(question: str, history: list[dict] | None) -> bool:
+    """A question leaning on the conversation: a pronoun, an "And ...", or very few words."""
+    if not any(m["role"] == "user" for m in history or []):
+        return False
+    return bool(_ANAPHOR.search(question) or _ELLIPSIS.search(question) or len(question.split()) <= 4)
+
+
+def rewrite(question: str, history: list[dict] | None) -> str:
+    """The standalone form of `question`: itself when it does not lean on the history."""
+    if not is_follow_up(question, history):
+        return question
+    previous = next(m["content"] for m in reversed(history) if m["role"] == "user")
+    reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
+    asked = entities(previous)
+    # The answer to a "who" question is who the next "he" means; otherwise the question's own.
+    found = entities(reply) + asked if re.match(r"\W*who", previous, re.I) else asked + entities(reply)
+    people = _unique(t for k, t in found if k == "person")
+    places = _unique(t for k, t in found if k == "place")
+    dates = _unique(t for k, t in found if k == "date")
+    out = question
+    if people:
+        out = _PERSON.sub(lambda m: _cased(people[0], reply + previous), out, count=1)
+        out = _POSSESSIVE.sub(lambda m: _cased(people[0], reply + previous) + "'s", out, count=1)
+        group = " and ".join(_cased(p, reply + previous) for p in people[:2])
+        out = _PLURAL.sub(group, out, count=1)
+    if places and re.match(r"\W*where", previous, re.I):  # "there": the place asked about
+        out = _THERE.sub("in " + _cased(places[0], reply + previous), out, count=1)
+    if dates:
+        out = _THEN.sub("in " + dates[0], out, count=1)
+    # What the rewritten question still lacks of the previous one: its names, and its subject
+    # words when no pronoun could be resolved (then they are all that anchors the question).
+    names = [_cased(re.sub(r"['’]s$", "", t), previous) for k, t in asked]
+    carried = [n for n in _unique(names) if not _said(out, n)]
+    if out == question:
+        carried += [w for w in _WORD.findall(previous) if w.lower() not in _STOP and not _said(out, w)
+                    and not any(_said(n, re.sub(r"['’]s$", "", w)) for n in names)]
+    carried = _unique(carried)
+    return f"{out} ({', '.join(carried)})" if carried else out
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _said(text: str, term: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.I) is not None
+
+
+def _cased(term: str, source: str) -> str:
+    """`term` as the conversation wrote it (entities are kept in lower case)."""
+    m = re.search(re.escape(term), source, re.I)
+    return m.group() if m else term
