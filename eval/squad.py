@@ -111,4 +111,23 @@ def run_squad(path, cfg: Config, *, max_questions: int | None = None, index_dir:
         a = answer(q["question"], config=cfg)
         seconds = time.perf_counter() - t0
         rows.append(row(q, a, seconds, right=q["answerable"] and not a.abstained and contains_gold(a.text, q["answers"])))
-    return summarize(rows, str(path), cfg)
+    result = summarize(rows, str(path), cfg)
+    fitted = fitted_articles(path)
+    if fitted:  # the judge was fitted on some of these articles: the others are the honest figure
+        article = {q["id"]: q["gold"] for q in questions}
+        held = [r for r in rows if article[r["id"]] not in fitted]
+        result["fitted_articles"] = sorted(fitted)
+        result["held_out"] = summarize(held, f"{path} (articles the judge was not fitted on)", cfg) if held else None
+    return result
+
+
+def fitted_articles(path) -> set[str]:
+    """The articles of this very file that `rag/judge.json` was fitted on (none for another file)."""
+    import hashlib
+
+    from rag.judge import load
+
+    fitted = load().provenance.get("fitted_on", {})
+    if fitted.get("sha256") != hashlib.sha256(Path(path).read_bytes()).hexdigest():
+        return set()
+    return set(fitted.get("articles", []))

@@ -121,6 +121,9 @@ def cmd_eval(args) -> int:
         from eval.squad import run_squad
 
         result = run_squad(args.squad, cfg, max_questions=args.max_questions, index_dir=args.beir_index)
+        if result.get("held_out") and not args.json:
+            print(format_table(result["held_out"]) + "\n")
+            print(f"fitted on {', '.join(result['fitted_articles'])}; all questions:")
     elif args.beir:
         from eval.benchmark import format_table, run_beir
 
