@@ -26,6 +26,7 @@ def test_defaults() -> None:
     assert (cfg.chunk_tokens, cfg.chunk_overlap) == (200, 40)
     assert (cfg.mode, cfg.top_k, cfg.fusion, cfg.rrf_k) == ("hybrid+rerank", 5, "zscore", 60)
     assert (cfg.bm25_k1, cfg.bm25_b, cfg.bm25_stemmer) == (0.9, 0.4, "english")
+    assert (cfg.max_citations, cfg.min_confidence, cfg.answer_ratio) == (3, -1.0, 0.5)  # -1: the fitted threshold
     assert cfg.mode in MODES
 
 
@@ -42,6 +43,13 @@ def test_override_beats_env_and_none_means_unset(monkeypatch) -> None:
     monkeypatch.setenv("RAG_TOP_K", "7")
     assert Config.load(top_k=2).top_k == 2
     assert Config.load(top_k=None).top_k == 7
+
+
+def test_answering_settings_from_env(monkeypatch) -> None:
+    monkeypatch.setenv("RAG_MIN_CONFIDENCE", "0.3")
+    monkeypatch.setenv("RAG_ANSWER_RATIO", "0.8")
+    cfg = Config.load()
+    assert (cfg.min_confidence, cfg.answer_ratio) == (0.3, 0.8)
 
 
 def test_empty_env_value_is_unset(monkeypatch) -> None:
@@ -80,6 +88,12 @@ def test_home_in_paths_is_expanded(monkeypatch, tmp_path) -> None:
         ({"chunk_tokens": 64, "chunk_overlap": 33}, "chunk_overlap"),
         ({"fusion": "max"}, "fusion must be zscore or rrf"),
         ({"mmr_lambda": 1.5}, "mmr_lambda"),
+        ({"min_confidence": 1.5}, "min_confidence must be between 0 and 1"),
+        ({"min_confidence": -0.5}, "min_confidence must be between 0 and 1"),
+        ({"answer_ratio": 0.0}, "answer_ratio must be above 0"),
+        ({"answer_ratio": 1.01}, "answer_ratio must be above 0"),
+        ({"answer_margin": 1.0}, "unknown setting"),  # removed with the fitted judge
+        ({"overlap_weight": 0.5}, "unknown setting"),  # removed with the fitted judge
         ({"top_k": "many"}, "top_k expects int"),
         ({"no_such_setting": 1}, "unknown setting"),
     ],
@@ -91,7 +105,17 @@ def test_invalid_overrides(overrides: dict, message: str) -> None:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"chunk_overlap": 100}, {"chunk_overlap": 0}, {"chunk_tokens": 16, "chunk_overlap": 8}, {"mode": "dense", "fusion": "rrf"}],
+    [
+        {"chunk_overlap": 100},
+        {"chunk_overlap": 0},
+        {"chunk_tokens": 16, "chunk_overlap": 8},
+        {"mode": "dense", "fusion": "rrf"},
+        {"min_confidence": -1.0},
+        {"min_confidence": 0.0},
+        {"min_confidence": 1.0},
+        {"answer_ratio": 1.0},
+        {"answer_ratio": 0.01},
+    ],
 )
 def test_boundary_values_are_valid(overrides: dict) -> None:
     cfg = Config.load(**overrides)
@@ -105,6 +129,7 @@ def test_boundary_values_are_valid(overrides: dict) -> None:
         ("RAG_BM25_B", "high", "bm25_b expects float"),
         ("RAG_MODE", "fast", "mode must be one of"),
         ("RAG_TOP_K", "0", "top_k must be at least 1"),
+        ("RAG_MIN_CONFIDENCE", "2", "min_confidence must be between 0 and 1"),
     ],
 )
 def test_bad_env_value(monkeypatch, name: str, raw: str, message: str) -> None:

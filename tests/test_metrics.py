@@ -114,3 +114,32 @@ def test_bootstrap_ci_brackets_the_mean_and_narrows_with_more_queries():
     assert lo < lo2 < 0.5 < hi2 < hi
     # the normal approximation: 0.5 +- 1.96 * 0.5 / sqrt(1000)
     assert (lo2, hi2) == pytest.approx((0.469, 0.531), abs=0.005)
+
+
+@pytest.mark.parametrize(
+    "positives, negatives, expected",
+    [
+        ([0.9, 0.8], [0.1, 0.2], 1.0),  # every positive above every negative
+        ([0.1, 0.2], [0.9, 0.8], 0.0),  # reversed
+        ([0.5, 0.5], [0.5, 0.5], 0.5),  # all tied: a coin
+        ([0.9, 0.8], [0.1, 0.8], 0.875),  # pairs: 1 + 1 + 1 + 0.5 (the tie) over 4
+        ([0.7], [0.2, 0.7, 0.9], 0.5),  # above 0.2, tied with 0.7, below 0.9: (1 + 0.5 + 0) / 3
+        ([3, 1, 2], [0], 1.0),  # integers, unsorted
+        ([], [0.1], 0.5),  # empty: no pair to order
+        ([0.1], [], 0.5),
+        ([], [], 0.5),
+    ],
+)
+def test_auc_on_hand_made_cases(positives, negatives, expected) -> None:
+    from eval.metrics import auc
+
+    assert auc(positives, negatives) == pytest.approx(expected)
+
+
+def test_auc_matches_counting_pairs() -> None:
+    from eval.metrics import auc
+
+    rng = np.random.default_rng(3)
+    pos, neg = rng.integers(0, 10, 40), rng.integers(0, 10, 30)  # many ties
+    pairs = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
+    assert auc(pos, neg) == pytest.approx(pairs / (len(pos) * len(neg)))
