@@ -1,0 +1,53 @@
+"""Tests for rag.entities: spaCy's small English pipeline mapped to the answer kinds, cached."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import entities as ents
+from rag.errors import ConfigError
+
+
+def test_kinds_in_a_sentence_with_people_a_place_and_a_date() -> None:
+    s = "Angela Merkel met Emmanuel Macron in Berlin on Tuesday."
+    assert ents.entities(s) == (
+        ("person", "angela merkel"),
+        ("person", "emmanuel macron"),
+        ("place", "berlin"),
+        ("date", "tuesday"),
+    )
+    assert ents.kinds_in(s) == {"person", "place", "date"}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The council spent $4.5 million on the new library.", ("money", "$4.5 million")),
+        ("About 12,000 people attended the rally.", ("number", "about 12,000")),
+        ("The strike lasted three weeks.", ("date", "three weeks")),
+        ("French officials welcomed the decision.", ("group", "french")),
+        ("The storm made landfall near Galveston, Texas.", ("place", "texas")),
+    ],
+)
+def test_each_kind(sentence: str, expected: tuple[str, str]) -> None:
+    assert expected in ents.entities(sentence)
+
+
+def test_a_sentence_without_entities() -> None:
+    assert ents.entities("The talks collapsed.") == ()
+    assert ents.kinds_in("The talks collapsed.") == set()
+
+
+def test_results_are_cached() -> None:
+    s = "Prime Minister Pedro Sanchez arrived in Lisbon on Friday."
+    first = ents.entities(s)
+    hits = ents.entities.cache_info().hits
+    again = ents.entities(s)
+    assert again is first  # the very same tuple, not recomputed
+    assert ents.entities.cache_info().hits == hits + 1
+
+
+def test_a_missing_model_is_a_config_error(monkeypatch) -> None:
+    monkeypatch.setattr(ents, "MODEL", "no_such_spacy_model_xyz")
+    with pytest.raises(ConfigError, match="no_such_spacy_model_xyz"):
+        ents._nlp.__wrapped__()  # the cached loader itself is left untouched
