@@ -92,8 +92,8 @@ def stream(
         if isinstance(event, Answer):
             timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
             timings["total"] = time.perf_counter() - t0
-            event = replace(event, question=question, standalone=query if query != question else "")
-            event = _with_timings(event, timings)
+            standalone = query if query != question else ""
+            event = replace(event, question=question, standalone=standalone, timings={**event.timings, **timings})
         yield event
 
 
@@ -121,13 +121,7 @@ def _check(question: str) -> str:
     """
     if not isinstance(question, str):
         raise InputError(f"the question must be text (a str), not {type(question).__name__}")
-    try:
-        question.encode("utf-8")
-    except UnicodeEncodeError as err:  # a lone surrogate: bytes never decoded (surrogateescape)
-        raise InputError(
-            f"the question is not valid text: character {err.start + 1} is a lone surrogate "
-            f"(U+{ord(question[err.start]):04X}), an undecoded byte; decode the input as UTF-8 first"
-        ) from None
+    _check_text(question, "the question")
     text = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", question)  # ANSI escapes such as \x1b[31m
     # The C0/C1 control characters that are not whitespace (whitespace ones are split below).
     text = " ".join(re.sub(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]", "", text).split())
@@ -155,14 +149,16 @@ def _check_history(history: list[dict] | None) -> list[dict]:
         content = m.get("content")
         if not isinstance(content, str):
             raise InputError(f'history[{i}]["content"] must be text (a str), not {type(content).__name__}')
-        try:
-            content.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InputError(f'history[{i}]["content"] is not valid text: it holds a lone surrogate') from None
+        _check_text(content, f'history[{i}]["content"]')
     return list(history)
 
 
-def _with_timings(a: Answer, timings: dict[str, float]) -> Answer:
-    from dataclasses import replace
-
-    return replace(a, timings={**a.timings, **timings})
+def _check_text(text: str, what: str) -> None:
+    """A lone surrogate is a byte never decoded (Python's surrogateescape): no library accepts it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InputError(
+            f"{what} is not valid text: character {err.start + 1} is a lone surrogate "
+            f"(U+{ord(text[err.start]):04X}), an undecoded byte; decode the input as UTF-8 first"
+        ) from None
