@@ -66,7 +66,11 @@ def load(path: Path = PATH) -> Judge:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         judge = Judge(data["sentence"], data["answerable"], float(data["threshold"]), data.get("provenance", {}))
-        if list(data["features"]) != list(FEATURES) or len(judge.answerable["coef"]) != len(QUESTION_FEATURES):
+        if (
+            list(data["features"]) != list(FEATURES)
+            or len(judge.sentence["coef"]) != len(FEATURES)
+            or any(len(judge.answerable[k]) != len(QUESTION_FEATURES) for k in ("mean", "scale", "coef"))
+        ):
             raise ConfigError(f"{path} was fitted on other features: refit with `python -m eval.fit_judge`")
         return judge
     except (OSError, ValueError, KeyError, TypeError) as err:

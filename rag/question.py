@@ -25,7 +25,7 @@ KINDS = [
     ("money", re.compile(rf"\bhow much (?:money|funding|aid|did .+ cost|does .+ cost|is .+ worth)\b|\b{_W} (?:was|is|were) the (?:cost|price|budget)\b", re.I)),
     ("number", re.compile(rf"\bhow (?:many|much|large|big|high|long|far|often|old|tall|wide|deep|fast)\b|\b{_W} (?:number|percentage|percent|share|amount|figure|proportion|fraction|population|size|rate)\b|\b{_W} (?:was|is|were|are) the (?:number|population|size|rate|percentage)\b", re.I)),
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
-    ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b", re.I)),
+    ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b", re.I)),
     ("group", re.compile(rf"\b{_W} (?:nationality|nationalities|ethnicity|ethnic group|religion|language|people)\b|\b{_W} country's\b", re.I)),
     ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W} is the name of\b|\b{_W}(?: \w+)? (?:person|man|woman|leader|king|queen|emperor|empress|prince|princess|president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|spokesperson|director|chairman|judge|prime minister)\b", re.I)),
 ]
@@ -71,7 +71,12 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
 
 
 def salient_terms(text: str) -> tuple[str, ...]:
-    """Proper names (capitalized, not sentence-initial) and figures: the specifics of a question."""
+    """Proper names (capitalized, not sentence-initial) and figures: the specifics of a question.
+
+    >>> salient_terms("  When did Kublai defend Xiangyang?")  # a leading space: "When" still opens it
+    ('kublai', 'xiangyang')
+    """
+    text = text.strip()
     names = [re.sub(r"['’]s$", "", m.group().lower()) for m in _CAPITALIZED.finditer(text)]
     figures = _FIGURE.findall(text)
     return tuple(dict.fromkeys(names + figures))

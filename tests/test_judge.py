@@ -73,11 +73,6 @@ def test_a_missing_file_is_a_config_error(tmp_path) -> None:
         load(tmp_path / "nope.json")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: load() checks the answerable model's length but not the sentence model's, so a "
-    "sentence coef of the wrong length loads and fails later inside answering",
-)
 def test_a_sentence_model_of_the_wrong_length_is_a_config_error(tmp_path, data) -> None:
     path = tmp_path / "judge.json"
     path.write_text(json.dumps({**data, "sentence": {**data["sentence"], "coef": data["sentence"]["coef"][:-1]}}))

@@ -52,11 +52,6 @@ def test_analyze_kind(question: str, kind: str) -> None:
     assert analyze(question).kind == kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: KINDS checks 'place' before 'group', and place's `which country\\b` also matches "
-    "\"which country's\", so group's `which country's` alternative can never fire",
-)
 def test_which_countrys_asks_for_a_group() -> None:
     assert analyze("Which country's prime minister resigned?").kind == "group"
 
