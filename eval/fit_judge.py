@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from rag import Config, load_index
+from rag.errors import InputError, RagError
 from rag.evidence import FEATURES
 from rag.generate import rule_out
 from rag.judge import PATH, QUESTION_FEATURES, question_features
@@ -28,16 +29,25 @@ from .benchmark import cache_folder, ensure_index
 from .metrics import auc
 from .squad import contains_gold, load_squad
 
-REFUSE_SHARE = 0.05  # the threshold refuses this share of the fitting data's answerable questions
+REFUSE_SHARE = 0.05  # the threshold refuses this share of the fitting articles' answerable questions
+OFF_TOPIC_EVERY = 4  # one fitting question in this many is also asked of the other articles only
 
 
-def collect(path: Path, cfg: Config) -> list[dict]:
-    """Every question's candidate sentences, their features, and which hold a gold answer."""
+def collect(path: Path, cfg: Config, fit_articles: set[str]) -> list[dict]:
+    """Every question's candidate sentences, their features, and which hold a gold answer.
+
+    Plus off-topic rows: every OFF_TOPIC_EVERY-th question of a fitting article asked of the
+    other fitting articles only (a retrieval filter), so that the judge also learns what a
+    question about something the articles never cover looks like; SQuAD has none of those.
+    """
     from rag.embed import embed
     from rag.generate import ExtractiveGenerator
-    from rag.retrieve import retrieve
+    from rag.retrieve import Filters, retrieve
 
     ds = load_squad(path)
+    unknown = fit_articles - {d.doc_id for d in ds.documents}
+    if unknown:
+        raise InputError(f"no article {sorted(unknown)[0]!r} in {path}")
     cfg = cfg.with_(index_dir=cache_folder(f"squad-{ds.name}"))
     ensure_index(ds.documents, cfg)
     idx = load_index(cfg, build_if_missing=False)
@@ -48,39 +58,15 @@ def collect(path: Path, cfg: Config) -> list[dict]:
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
         gold = [q["answerable"] and contains_gold(idx.sentences[s].text, q["answers"]) for s in ev.sentence_ids.tolist()]
         out.append({"article": q["gold"], "answerable": q["answerable"], "qi": qi, "ev": ev, "gold": np.array(gold, dtype=bool)})
+    fitting = [(q, v) for q, v in zip(ds.questions, vecs) if q["gold"] in fit_articles]
+    for q, v in fitting[::OFF_TOPIC_EVERY]:
+        elsewhere = Filters(sources=tuple(sorted(fit_articles - {q["gold"]})))
+        qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg, elsewhere))
+        out.append({"article": q["gold"], "answerable": False, "qi": qi, "ev": ev, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
     return out
 
 
-def collect_set(path: Path, cfg: Config) -> list[dict]:
-    """A question set's single-turn questions (JSONL, as `eval.qa`), as rows like `collect`'s:
-    a sentence counts as holding the answer when it is in the gold article and holds one of the
-    must_contain terms."""
-    from rag.embed import embed_query
-    from rag.generate import ExtractiveGenerator
-    from rag.retrieve import retrieve
-
-    from .qa import contains, load_questions
-
-    idx = load_index(cfg)
-    gen = ExtractiveGenerator(idx, cfg)
-    out = []
-    for q in load_questions(path):
-        if q.get("history"):
-            continue
-        v = embed_query(q["question"], cfg.model)
-        qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
-        terms = [t for t in q.get("must_contain", [])]
-        gold = [
-            q["answerable"] and idx.sentences[s].doc_id == q["gold"] and any(contains(idx.sentences[s].text, t) for t in terms)
-            for s in ev.sentence_ids.tolist()
-        ]
-        out.append({"article": f"{path.name}", "answerable": q["answerable"], "qi": qi, "ev": ev, "gold": np.array(gold, dtype=bool)})
-    return out
-
-
-def fit(rows: list[dict], fit_articles: set[str], extra: list[dict] = ()) -> dict:
-    """`extra`: rows of another corpus (news questions) that join the answerability model only,
-    weighted so that they count as much, in all, as the fitting articles' questions."""
+def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -94,17 +80,11 @@ def fit(rows: list[dict], fit_articles: set[str], extra: list[dict] = ()) -> dic
         scores = r["ev"].X @ coef + intercept
         return question_features(r["ev"], scores), bool(r["gold"][int(np.argmax(scores))])
 
-    qx, qy, qw = [], [], []
-    for group in (train, [r for r in extra if len(r["gold"])]):
-        kept = [(best(r), r["answerable"]) for r in group]
-        # answerable, but the best sentence misses: neither kind to learn from
-        kept = [(x, a) for (x, right), a in kept if right or not a]
-        qx += [x for (x, _) in kept]
-        qy += [int(a) for (_, a) in kept]
-        qw += [1.0 / len(kept)] * len(kept) if kept else []
+    # answerable, but the best sentence misses: neither kind to learn from
+    kept = [(x, r["answerable"]) for r in train for x, right in [best(r)] if right or not r["answerable"]]
+    qx, qy = [x for x, _ in kept], [int(a) for _, a in kept]
     scaler = StandardScaler().fit(qx)
-    weights = np.array(qw) * len(qw) / sum(qw)
-    ans = LogisticRegression(C=0.1, max_iter=5000).fit(scaler.transform(qx), qy, sample_weight=weights)
+    ans = LogisticRegression(C=0.1, max_iter=5000).fit(scaler.transform(qx), qy)
     model = {
         "sentence": {"coef": coef.round(6).tolist(), "intercept": round(intercept, 6)},
         "answerable": {
@@ -114,19 +94,13 @@ def fit(rows: list[dict], fit_articles: set[str], extra: list[dict] = ()) -> dic
             "intercept": round(float(ans.intercept_[0]), 6),
         },
     }
-    # The threshold: with the answer-typing rules, REFUSE_SHARE of the answerable questions of
-    # the fitting articles (and of the news sets, counting equally) are refused.
-    conf, weight = [], []
-    for group in (train, extra):
-        answerable = [r for r in group if r["answerable"] and len(r["gold"])]
-        for r in answerable:
-            scores = r["ev"].X @ coef + intercept
-            ruled_out = bool(rule_out(r["qi"], r["ev"], scores))
-            conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
-            weight.append(1.0 / len(answerable))
-    order = np.argsort(conf, kind="stable")
-    cumulative = np.cumsum(np.array(weight)[order]) / sum(weight)
-    model["threshold"] = round(float(np.array(conf)[order][np.searchsorted(cumulative, REFUSE_SHARE)]), 6)
+    # The threshold: with the answer-typing rules, REFUSE_SHARE of the fitting articles'
+    # answerable questions are refused.
+    conf = []
+    for r in (r for r in train if r["answerable"]):
+        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept))
+        conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
+    model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
     return model
 
 
@@ -134,31 +108,27 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m eval.fit_judge", description=__doc__.split("\n")[0])
     p.add_argument("squad", type=Path)
     p.add_argument("--articles", required=True, help="comma-separated titles that fit; the rest are held out")
-    p.add_argument("--news", type=Path, action="append", default=[],
-                   help="a question set over seeds/ (JSONL) that joins the answerability model (repeatable)")
     p.add_argument("--out", type=Path, default=PATH)
     args = p.parse_args(argv)
     cfg = Config.load(progress=sys.stderr.isatty())
     fit_articles = set(args.articles.split(","))
-    rows = collect(args.squad, cfg)
-    unknown = fit_articles - {r["article"] for r in rows}
-    if unknown:
-        print(f"error: no article {sorted(unknown)[0]!r} in {args.squad}", file=sys.stderr)
+    try:
+        rows = collect(args.squad, cfg, fit_articles)
+    except RagError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 1
-    extra = [r for path in args.news for r in collect_set(path, cfg.with_(index_dir=cache_folder("fit-seeds")))]
-    model = fit(rows, fit_articles, extra)
+    model = fit(rows, fit_articles)
     held_out = sorted({r["article"] for r in rows} - fit_articles)
     model |= {
         "features": list(FEATURES),
         "question_features": list(QUESTION_FEATURES),
-        "threshold_rule": f"refuses {REFUSE_SHARE:.0%} of the fitting data's answerable questions (each corpus counting equally)",
+        "threshold_rule": f"refuses {REFUSE_SHARE:.0%} of the fitting articles' answerable questions",
         "provenance": {
             "fitted_on": {
                 "file": args.squad.name,
                 "sha256": hashlib.sha256(args.squad.read_bytes()).hexdigest(),
                 "articles": sorted(fit_articles),
             },
-            "news_sets": [str(p) for p in args.news],
             "held_out_articles": held_out,
             "command": "python -m eval.fit_judge " + " ".join(argv if argv is not None else sys.argv[1:]),
         },

@@ -32,10 +32,10 @@ def test_seed_evaluation_meets_the_targets(seed_config):
     assert m["cited"] >= 0.95
     assert m["right"] >= 0.85
     # The target is refused >= 0.90; the fitted judge does not reach it on the seed set
-    # (66.7% when this was written: off-topic and on-topic traps are still answered, e.g. a
+    # (75.0% when this was written: on-topic traps are still answered, e.g. a
     # kind-"other" question whose confidence clears the fitted threshold). This guards the
     # figure actually reached; it is NOT the target.
-    assert m["refused"] >= 0.60
+    assert m["refused"] >= 0.70
     assert m["wrongly_refused"] <= 0.05
     assert all(0.0 <= m[k] <= 1.0 for k in KEYS)
     table = format_table(m)
