@@ -101,7 +101,7 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray) -> str:
     Only the three best sentences count. Returns the reason, or "" when no rule refuses."""
     top = np.argsort(-scores, kind="stable")[:3]
     if qi.accepts and not ev.column("typed")[top].any():
-        return f"no sentence found gives a {qi.kind}"
+        return f"no sentence found holds the {qi.kind} asked for"
     if qi.kind in FIGURES and not ev.column("typed_about")[top].any():
         return f"no {qi.kind} found is said of {', '.join(qi.salient)}"
     return ""

@@ -35,7 +35,7 @@ ACCEPTS = {
     "place": {"place"},
     "date": {"date"},
     "number": {"number", "money"},
-    "money": {"money", "number"},
+    "money": {"money"},  # "two countries" holds a number, not an amount of money
     "group": {"group", "place"},
 }
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
