@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 
 from .entities import entities
+from .question import analyze
 
 _PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
 _PLURAL = re.compile(r"\b(they|them)\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)
+# "its", or "it" as a subject or object, not the "it" of "it was essential to ...".
+_IT = re.compile(r"\bits\b|\bit\b(?!\s+(?:is|was|will|would|has|had|seems|seemed|takes|took)\b)", re.I)
 _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
@@ -49,9 +52,14 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
     asked = entities(previous)
-    # The answer to a "who" question is who the next "he" means; otherwise the question's own.
-    found = entities(reply) + asked if re.match(r"\W*who", previous, re.I) else asked + entities(reply)
-    people = _unique(t for k, t in found if k == "person")
+    # The answer to a question asking for a person is who the next "he" means (not someone the
+    # question itself named); otherwise the question's own people come first.
+    if analyze(previous).kind == "person":
+        found = [e for e in entities(reply) if not _said(previous, e[1])] + list(asked)
+    else:
+        found = asked + entities(reply)
+    # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
+    people = _unique(t for k, t in found if k == "person" and not _said(question, t.split()[-1]))
     places = _unique(t for k, t in found if k == "place")
     dates = _unique(t for k, t in found if k == "date")
     out = question
@@ -62,6 +70,9 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _PLURAL.sub(group, out, count=1)
     if places and re.match(r"\W*where", previous, re.I):  # "there": the place asked about
         out = _THERE.sub("in " + _cased(places[0], reply + previous), out, count=1)
+    country = next((t for k, t in asked if k == "place"), None)  # "it": the country asked about
+    if country:
+        out = _IT.sub(lambda m: _cased(country, previous) + ("'s" if m.group().lower() == "its" else ""), out, count=1)
     if dates:
         out = _THEN.sub("in " + dates[0], out, count=1)
     # What the rewritten question still lacks of the previous one: its names, and its subject
@@ -72,6 +83,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         carried += [w for w in _WORD.findall(previous) if w.lower() not in _STOP and not _said(out, w)
                     and not any(_said(n, re.sub(r"['’]s$", "", w)) for n in names)]
     carried = _unique(carried)
+    # The carried context goes in a trailing parenthesis: searched, but not asked about
+    # (`rag.question.analyze` takes the question's names from before it).
     return f"{out} ({', '.join(carried)})" if carried else out
 
 

@@ -9,6 +9,8 @@ entities a sentence holds comes from spaCy's recognizer (`rag.entities`), not fr
 ('number', ('bosnia', '2019'))
 >>> analyze("According to Cerar, which leader said Greece was not doing enough?").kind
 'person'
+>>> analyze("When was that? (Merkel, Vienna)").salient  # a follow-up's carried context
+()
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ ACCEPTS = {
     "group": {"group", "place"},
 }
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
+_CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
 _FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
 _CAPITALIZED = re.compile(r"(?<![.!?\"“] )(?<!^)\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
@@ -67,7 +70,8 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     """`stemmer` must be the index's BM25 stemmer, so the terms match its vocabulary."""
     kind = next((name for name, pattern in KINDS if pattern.search(question)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
-    return QuestionInfo(question, kind, terms, salient_terms(question), bool(_NEGATION.search(question)))
+    asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
+    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)))
 
 
 def salient_terms(text: str) -> tuple[str, ...]:
