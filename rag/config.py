@@ -20,6 +20,7 @@ from .errors import ConfigError
 _CHECKOUT = Path(__file__).resolve().parent.parent
 ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
+GENERATORS = ("extractive", "local", "openai")
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
@@ -63,6 +64,16 @@ class Config:
     max_citations: int = 3
     min_confidence: float = -1.0  # refuse below this confidence; -1: the threshold fitted in rag/judge.json
     answer_ratio: float = 0.5  # a runner-up is quoted too when its odds of holding the answer are this share of the best's
+    # Writing: "extractive" quotes sentences (no model); "local" runs a GGUF model in-process;
+    # "openai" asks any OpenAI-compatible chat endpoint (llama.cpp server, Ollama, vLLM, hosted).
+    generator: str = "extractive"
+    llm_base_url: str = ""  # "openai": e.g. http://127.0.0.1:8080/v1 (else $OPENAI_BASE_URL)
+    llm_model: str = ""  # "openai": the endpoint's model name (else $OPENAI_MODEL)
+    llm_api_key: str = ""  # "openai": (else $OPENAI_API_KEY)
+    llm_model_path: str = ""  # "local": a .gguf file (default: the bundled Qwen2.5-Coder-0.5B, joined into the cache)
+    llm_threads: int = 2
+    llm_timeout: float = 60.0  # seconds without a token before the model is given up on
+    llm_max_tokens: int = 160
     progress: bool = True
 
     @classmethod
@@ -96,9 +107,13 @@ class Config:
             raise ConfigError(
                 f"chunk_overlap must be between 0 and half of chunk_tokens, not {self.chunk_overlap}"
             )
+        if self.generator not in GENERATORS:
+            raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}, not {self.generator!r}")
         if self.fusion not in ("zscore", "rrf"):
             raise ConfigError(f"fusion must be zscore or rrf, not {self.fusion!r}")
-        for name in ("top_k", "batch_size", "candidates", "max_citations", "rrf_k"):
+        if self.llm_timeout <= 0:
+            raise ConfigError(f"llm_timeout must be above 0 seconds, not {self.llm_timeout}")
+        for name in ("top_k", "batch_size", "candidates", "max_citations", "rrf_k", "llm_threads", "llm_max_tokens"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not (0.0 <= self.min_confidence <= 1.0 or self.min_confidence == -1.0):

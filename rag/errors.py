@@ -22,3 +22,8 @@ class IndexMismatchError(RagError):
 
 class ConfigError(RagError):
     """A configuration value (flag or environment variable) is invalid."""
+
+
+class LLMError(RagError):
+    """The language model could not answer: endpoint down, timeout, a broken stream, a bad model file.
+    The answer falls back to the extractive one and says why."""
