@@ -78,7 +78,7 @@ def stream(
     question = _check(question)
     history = _check_history(history)
     from .followup import rewrite
-    from .generate import ExtractiveGenerator
+    from .generate import make_generator
     from .embed import embed_query
 
     idx = load_index(cfg)
@@ -88,7 +88,7 @@ def stream(
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
     t2 = time.perf_counter()
-    for event in ExtractiveGenerator(idx, cfg).stream(query, q_vec, passages, history):
+    for event in make_generator(idx, cfg).stream(query, q_vec, passages, history):
         if isinstance(event, Answer):
             timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
             timings["total"] = time.perf_counter() - t0

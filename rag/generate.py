@@ -35,6 +35,15 @@ class Generator(Protocol):
         """Yield text deltas, then the final Answer (its text is the deltas joined)."""
 
 
+def make_generator(idx: Index, cfg: Config) -> Generator:
+    """The answerer `cfg.generator` names: "extractive", or a language model ("local", "openai")."""
+    if cfg.generator == "extractive":
+        return ExtractiveGenerator(idx, cfg)
+    from .write import LLMGenerator
+
+    return LLMGenerator(idx, cfg)
+
+
 class ExtractiveGenerator:
     """Quotes the sentences the judge scores highest, or refuses when the evidence says the
     articles do not answer.

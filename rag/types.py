@@ -97,6 +97,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     reason: str = ""  # why the answerer abstained, when it did
     standalone: str = ""  # a follow-up rewritten with the conversation, as it was searched
+    checks: dict = field(default_factory=dict)  # a language model's answer: what was verified, dropped, fallen back
 
     def to_dict(self) -> dict:
         """A JSON-ready view (used by `rag ask --json` and the eval runner)."""
@@ -108,6 +109,7 @@ class Answer:
             "mode": self.mode,
             "reason": self.reason,
             "standalone": self.standalone,
+            "checks": self.checks,
             "citations": [c.__dict__ for c in self.citations],
             "passages": [
                 {
