@@ -59,47 +59,39 @@ class LLMGenerator:
         top = [int(ev.sentence_ids[i]) for i in np.argsort(-scores, kind="stable")[:EVIDENCE]]
         evidence = [self.idx.sentences[s].text for s in top]
         checks: dict = {"generator": self.cfg.generator, "asked_model": True, "written": [], "dropped": []}
-        t0 = time.perf_counter()
+        written = Written(evidence, top, scores, ev.sentence_ids, self)
+        t0, first, reply, done = time.perf_counter(), None, "", 0
         try:
             if self.chat is None:
                 from .llm import chat_model
 
                 self.chat = chat_model(self.cfg)
-            reply, first = "", None
             for delta in self.chat.stream(self.messages(question, top), max_tokens=self.cfg.llm_max_tokens):
                 first = first if first is not None else time.perf_counter() - t0
                 reply += delta
+                parts = split_sentences(reply)
+                for sent in parts[done:-1]:  # each sentence is checked, and shown, once it is complete
+                    yield from written.add(sent, checks)
+                done = max(done, len(parts) - 1)
         except (LLMError, ConfigError) as err:  # a model that cannot run still leaves an answer
             checks["fallback"] = f"the language model failed: {err}"
-            yield from self.fall_back(question, q_vec, passages, history, checks)
-            return
+            if not written.citations:
+                yield from self.fall_back(question, q_vec, passages, history, checks)
+                return
         checks |= {"ttft_s": first, "seconds": time.perf_counter() - t0, "reply": reply}
-        if REFUSAL.lower() in reply.lower():  # the model's own "not in the articles" is honoured
+        if REFUSAL.lower() in reply.lower() and not written.citations:  # the model's own "not in the articles"
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode,
                          reason="the language model found no answer in the evidence", checks=checks)
             return
-        citations: list[Citation] = []
-        marker: dict[int, int] = {}  # evidence index -> citation number
-        text = ""
-        for sent in split_sentences(reply):
-            found = support(sent, evidence, self.cfg.bm25_stemmer)
-            if not found:
-                checks["dropped"].append(sent)
-                continue
-            for i in found:
-                if i not in marker:
-                    marker[i] = len(citations) + 1
-                    citations.append(self.citation(marker[i], top[i], float(scores[list(ev.sentence_ids).index(top[i])])))
-            piece = ("" if not text else " ") + sent + " " + "".join(f"[{marker[i]}]" for i in found)
-            checks["written"].append(sent)
-            text += piece
-            yield from re.findall(r"\s*\S+", piece)
-        if not citations:
+        if "fallback" not in checks:
+            for sent in split_sentences(reply)[done:]:
+                yield from written.add(sent, checks)
+        if not written.citations:
             checks["fallback"] = "no sentence the model wrote is supported by the evidence"
-            yield from self.fall_back(question, q_vec, passages, history, checks, streamed=bool(text))
+            yield from self.fall_back(question, q_vec, passages, history, checks)
             return
-        yield Answer(question, text, citations, False, passages, confidence, self.cfg.mode, checks=checks)
+        yield Answer(question, written.text, written.citations, False, passages, confidence, self.cfg.mode, checks=checks)
 
     def messages(self, question: str, sentence_ids: list[int]) -> list[dict]:
         lines = []
@@ -127,3 +119,28 @@ class LLMGenerator:
                 yield replace(event, checks={**checks, "fell_back": True})
             else:
                 yield event
+
+
+class Written:
+    """The verified answer so far: its text with markers, and the citations they point to."""
+
+    def __init__(self, evidence: list[str], sentence_ids: list[int], scores, candidates, gen: LLMGenerator):
+        self.evidence, self.sentence_ids, self.gen = evidence, sentence_ids, gen
+        self.score_of = {int(s): float(v) for s, v in zip(candidates, scores)}
+        self.text, self.citations, self.marker = "", [], {}
+
+    def add(self, sent: str, checks: dict) -> Iterator[str]:
+        """Check one written sentence: yield it with its markers, or record it as dropped."""
+        found = support(sent, self.evidence, self.gen.cfg.bm25_stemmer)
+        if not found or REFUSAL.lower() in sent.lower():
+            checks["dropped"].append(sent)
+            return
+        for i in found:
+            if i not in self.marker:
+                self.marker[i] = len(self.citations) + 1
+                sid = self.sentence_ids[i]
+                self.citations.append(self.gen.citation(self.marker[i], sid, self.score_of[sid]))
+        piece = ("" if not self.text else " ") + sent + " " + "".join(f"[{self.marker[i]}]" for i in found)
+        checks["written"].append(sent)
+        self.text += piece
+        yield from re.findall(r"\s*\S+", piece)

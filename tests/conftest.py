@@ -56,19 +56,19 @@ def corpus(tmp_path):
 
 class ScriptedChat:
     """A deterministic stand-in for a language model (`rag.llm.ChatModel`): replies with `reply`
-    word by word, or raises `error`; records the messages it was sent. For unit tests of what is
+    word by word, then raises `error` if one is given (a stream that breaks); records the messages it was sent. For unit tests of what is
     done with a reply; the real model is tested in tests/test_llm.py and tests/test_write.py."""
 
     def __init__(self, reply: str = "", error: Exception | None = None):
         self.reply, self.error, self.sent = reply, error, []
 
     def stream(self, messages, *, max_tokens, temperature=0.0):
-        self.sent.append(messages)
-        if self.error is not None:
-            raise self.error
         import re
 
+        self.sent.append(messages)
         yield from re.findall(r"\s*\S+", self.reply)
+        if self.error is not None:
+            raise self.error
 
 
 @pytest.fixture

@@ -63,3 +63,10 @@ def test_the_evidence_refusal_comes_before_the_model(seed_index, seed_config, sc
     chat = scripted_chat("Paris.")
     _, a = run(seed_index, seed_config, chat, "How do I make spaghetti carbonara?")
     assert a.abstained and chat.sent == [] and a.checks["asked_model"] is False
+
+
+def test_a_stream_that_breaks_keeps_the_sentences_already_checked(seed_index, seed_config, scripted_chat):
+    chat = scripted_chat("The ministers agreed in Sarajevo to set up a joint database. And then", error=LLMError("the stream broke"))
+    text, a = run(seed_index, seed_config, chat)
+    assert text == a.text and "Sarajevo" in a.text and "And then" not in a.text
+    assert "the stream broke" in a.checks["fallback"] and not a.checks.get("fell_back")
