@@ -98,8 +98,40 @@ def row(q: dict, a, seconds: float, *, right: bool) -> dict:
         "confidence": a.confidence,
         "words": None if a.abstained else len(MARKER.sub(" ", a.text).split()),
         "seconds": seconds,
+        "first_piece": a.timings.get("first_piece", seconds),
         "reason": a.reason,
+        "markers": checked_markers(a),
+        "dropped": len(a.checks.get("dropped", [])),
+        "written": len(a.checks.get("written", [])),
+        "tokens_per_s": tokens_per_second(a.checks),
     }
+
+
+def checked_markers(a) -> tuple[int, int]:
+    """(markers, markers whose sentence the cited snippet supports), by `rag.verify.support`:
+    the check behind citation_precision, the same for every answerer."""
+    from rag.verify import support
+
+    if a.abstained:
+        return 0, 0
+    snippets = {c.n: c.snippet for c in a.citations}
+    total = good = 0
+    for sentence, markers in re.findall(r"(.+?)\s*((?:\[\d+\])+)", a.text):
+        cited = [snippets.get(int(n)) for n in re.findall(r"\d+", markers)]
+        total += len(cited)
+        if all(cited) and support(sentence.strip(), cited):
+            good += len(cited)
+    return total, good
+
+
+def tokens_per_second(checks: dict) -> float | None:
+    """A language model's writing speed: cl100k tokens of its reply after the first one arrived."""
+    if not checks.get("reply") or not checks.get("ttft_s"):
+        return None
+    from rag.tokens import get_encoding
+
+    writing = checks["seconds"] - checks["ttft_s"]
+    return len(get_encoding().encode(checks["reply"])) / writing if writing > 0 else None
 
 
 def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
@@ -109,6 +141,7 @@ def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
     una = [r for r in rows if not r["answerable"]]
     refused = [r for r in rows if r["abstained"]]
     times = sorted(r["seconds"] for r in rows)
+    first = sorted(r["first_piece"] for r in rows)
     share = lambda xs, n: round(len(xs) / n, 4) if n else 0.0  # noqa: E731
     right = [r for r in ans if r["correct"]]
     words = sorted(r["words"] for r in rows if r["words"] is not None)
@@ -129,6 +162,11 @@ def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
         "abstention_precision": share([r for r in refused if not r["answerable"]], len(refused)),
         "answer_words": words[len(words) // 2] if words else 0,
         "latency_ms": {"p50": round(_pct(times, 50) * 1000, 1), "p95": round(_pct(times, 95) * 1000, 1)},
+        "generator": cfg.generator,
+        "citation_precision": round(sum(r["markers"][1] for r in rows) / markers, 4) if (markers := sum(r["markers"][0] for r in rows)) else 1.0,
+        "unsupported_dropped": round(sum(r["dropped"] for r in rows) / max(1, sum(r["dropped"] + r["written"] for r in rows)), 4),
+        "ttft_ms": {"p50": round(_pct(first, 50) * 1000, 1), "p95": round(_pct(first, 95) * 1000, 1)},
+        "tokens_per_s": round(sum(speeds) / len(speeds), 1) if (speeds := [r["tokens_per_s"] for r in rows if r["tokens_per_s"]]) else None,
         "failures": [
             {"id": r["id"], "abstained": r["abstained"], "reason": r["reason"]}
             for r in rows
@@ -163,7 +201,15 @@ def format_table(m: dict) -> str:
         pct("abstention precision", m["abstention_precision"]),
         f"  {'answer words (median)':<40}{m['answer_words']:>8}",
         f"  {'latency p50 / p95 (ms)':<40}{m['latency_ms']['p50']:>8.1f} / {m['latency_ms']['p95']:.1f}",
+        f"  {'first piece p50 / p95 (ms)':<40}{m['ttft_ms']['p50']:>8.1f} / {m['ttft_ms']['p95']:.1f}",
+        pct("citation precision (verified)", m["citation_precision"]),
     ]
+    if m["generator"] != "extractive":
+        lines += [
+            f"  {'answerer':<40}{m['generator']:>8}",
+            pct("written sentences dropped", m["unsupported_dropped"]),
+            f"  {'tokens/s (writing)':<40}{m['tokens_per_s'] or 0:>8.1f}",
+        ]
     if m["failures"] and len(m["failures"]) <= 40:
         lines += ["", "  misses: " + ", ".join(f["id"] or "?" for f in m["failures"])]
     return "\n".join(lines)

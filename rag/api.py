@@ -88,10 +88,14 @@ def stream(
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
     t2 = time.perf_counter()
+    first = None  # when the first piece of the answer was ready: what a reader waits for
     for event in make_generator(idx, cfg).stream(query, q_vec, passages, history):
+        if first is None:
+            first = time.perf_counter() - t0
         if isinstance(event, Answer):
             timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
             timings["total"] = time.perf_counter() - t0
+            timings["first_piece"] = first
             standalone = query if query != question else ""
             event = replace(event, question=question, standalone=standalone, timings={**event.timings, **timings})
         yield event

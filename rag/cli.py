@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import MODES, Config
+from .config import GENERATORS, MODES, Config
 from .errors import RagError
 
 
@@ -29,6 +29,8 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--corpus", type=Path, help="articles to index when no index exists (default: seeds/)")
     g.add_argument("--mode", choices=MODES, help=f"retrieval mode (default: {Config.mode})")
     g.add_argument("--top-k", type=int, help="passages retrieved per question (default: 5)")
+    g.add_argument("--generator", choices=GENERATORS, help="who writes the answer: extractive (default, no model), "
+                   "local (a GGUF model in-process) or openai (an OpenAI-compatible endpoint)")
     g.add_argument("--chunk-tokens", type=int, help="chunk size in cl100k_base tokens (default: 200)")
     g.add_argument("--chunk-overlap", type=int, help="overlap between chunks in tokens (default: 40)")
 
@@ -39,6 +41,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         corpus=args.corpus,
         mode=args.mode,
         top_k=args.top_k,
+        generator=args.generator,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
         **extra,
@@ -72,6 +75,8 @@ def cmd_ask(args) -> int:
     if replaced:
         print("note: the question is not valid UTF-8; bytes that could not be decoded became U+FFFD", file=sys.stderr)
     result = answer(question, config=cfg, filters=filters)
+    if result.checks.get("fallback"):  # the model could not answer: say why, in one line
+        print(f"note: {result.checks['fallback']}; the answer is quoted instead", file=sys.stderr)
     if args.json:
         # Escaped (lossless) JSON when the terminal cannot show every character.
         utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"
