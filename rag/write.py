@@ -30,7 +30,7 @@ from .types import Answer, Citation, Passage
 from .verify import sentences as split_sentences
 from .verify import support
 
-EVIDENCE = 6  # sentences shown to the model
+EVIDENCE = 4  # sentences shown to the model: the prompt's length is most of the wait on a CPU
 REFUSAL = "NOT IN THE ARTICLES"
 SYSTEM = (
     "You answer questions about news articles using only the numbered evidence sentences you are given. "
@@ -57,6 +57,9 @@ class LLMGenerator:
                          checks={"generator": self.cfg.generator, "asked_model": False})
             return
         top = [int(ev.sentence_ids[i]) for i in np.argsort(-scores, kind="stable")[:EVIDENCE]]
+        # Grouped by article (best article first), in reading order within each.
+        docs = list(dict.fromkeys(self.idx.sentences[s].doc_id for s in top))
+        top.sort(key=lambda s: (docs.index(self.idx.sentences[s].doc_id), self.idx.sentences[s].start))
         evidence = [self.idx.sentences[s].text for s in top]
         checks: dict = {"generator": self.cfg.generator, "asked_model": True, "written": [], "dropped": []}
         written = Written(evidence, top, scores, ev.sentence_ids, self)
@@ -94,11 +97,13 @@ class LLMGenerator:
         yield Answer(question, written.text, written.citations, False, passages, confidence, self.cfg.mode, checks=checks)
 
     def messages(self, question: str, sentence_ids: list[int]) -> list[dict]:
-        lines = []
+        lines, title = [], None
         for n, sid in enumerate(sentence_ids, start=1):
             sent = self.idx.sentences[sid]
-            title = self.idx.documents[sent.doc_id].title
-            lines.append(f"[{n}] ({title}) {sent.text}")
+            if self.idx.documents[sent.doc_id].title != title:  # each headline once: a short prompt is a fast one
+                title = self.idx.documents[sent.doc_id].title
+                lines.append(f"Article: {title}")
+            lines.append(f"[{n}] {sent.text}")
         evidence = "\n".join(lines)
         return [
             {"role": "system", "content": SYSTEM},
