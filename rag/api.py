@@ -77,13 +77,12 @@ def stream(
     cfg = (config or Config.load()).with_(top_k=top_k)
     question = _check(question)
     history = _check_history(history)
-    from .followup import rewrite
     from .generate import make_generator
     from .embed import embed_query
 
     idx = load_index(cfg)
     t0 = time.perf_counter()
-    query = rewrite(question, history)  # a follow-up becomes a standalone question
+    query = standalone(question, history, cfg)  # a follow-up becomes a standalone question
     q_vec = embed_query(query, cfg.model)
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
@@ -96,8 +95,8 @@ def stream(
             timings = {"embed": t1 - t0, "retrieve": t2 - t1, "answer": time.perf_counter() - t2}
             timings["total"] = time.perf_counter() - t0
             timings["first_piece"] = first
-            standalone = query if query != question else ""
-            event = replace(event, question=question, standalone=standalone, timings={**event.timings, **timings})
+            rewritten = query if query != question else ""
+            event = replace(event, question=question, standalone=rewritten, timings={**event.timings, **timings})
         yield event
 
 
@@ -166,3 +165,19 @@ def _check_text(text: str, what: str) -> None:
             f"{what} is not valid text: character {err.start + 1} is a lone surrogate "
             f"(U+{ord(text[err.start]):04X}), an undecoded byte; decode the input as UTF-8 first"
         ) from None
+
+
+def standalone(question: str, history: list[dict], cfg: Config) -> str:
+    """A follow-up as a standalone question: by the language model when one is configured
+    (and answers), else by the rules of `rag.followup`."""
+    from .followup import is_follow_up, rewrite, rewrite_with_model
+
+    if cfg.generator == "extractive" or not is_follow_up(question, history):
+        return rewrite(question, history)
+    from .errors import ConfigError
+    from .llm import chat_model
+
+    try:
+        return rewrite_with_model(question, history, chat_model(cfg))
+    except ConfigError:  # no model to ask: the answerer will say so; the rules still rewrite
+        return rewrite(question, history)

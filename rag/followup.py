@@ -23,8 +23,8 @@ _PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
 _PLURAL = re.compile(r"\b(they|them)\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)
-# "its", or "it" as a subject or object, not the "it" of "it was essential to ...".
-_IT = re.compile(r"\bits\b|\bit\b(?!\s+(?:is|was|will|would|has|had|seems|seemed|takes|took)\b)", re.I)
+# "its", or "it" as a subject or object, not the "it" of "it was essential to ..." or "was it hard ...".
+_IT = re.compile(r"\bits\b|(?<!\bis )(?<!\bwas )\bit\b(?!\s+(?:is|was|will|would|has|had|seems|seemed|takes|took)\b)", re.I)
 _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
@@ -100,3 +100,32 @@ def _cased(term: str, source: str) -> str:
     """`term` as the conversation wrote it (entities are kept in lower case)."""
     m = re.search(re.escape(term), source, re.I)
     return m.group() if m else term
+
+
+REWRITE = (
+    "Rewrite the user's last question so that it can be understood without the conversation: "
+    "replace pronouns and vague references with the people, places, dates and subject they refer to. "
+    "Reply with the rewritten question only, on one line."
+)
+
+
+def rewrite_with_model(question: str, history: list[dict] | None, chat, max_tokens: int = 60) -> str:
+    """The standalone question written by a language model (`rag.llm.ChatModel`), or the
+    rule-based `rewrite` when the model fails or replies with something that is not a question."""
+    if not is_follow_up(question, history):
+        return question
+    from .errors import LLMError
+
+    turns = "\n".join(f"{m['role']}: {_MARKER.sub('', m['content'])}" for m in history[-4:])
+    messages = [
+        {"role": "system", "content": REWRITE},
+        {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}"},
+    ]
+    try:
+        reply = "".join(chat.stream(messages, max_tokens=max_tokens)).strip().strip('"')
+    except LLMError:
+        return rewrite(question, history)
+    line = reply.splitlines()[0].strip() if reply else ""
+    if not line.endswith("?") or len(line) > 4 * len(question) + 200:
+        return rewrite(question, history)
+    return line

@@ -1,0 +1,48 @@
+"""Follow-ups -> standalone questions: the rules (spaCy entities), and a language model's rewrite."""
+
+from __future__ import annotations
+
+from rag.errors import LLMError
+from rag.followup import is_follow_up, rewrite, rewrite_with_model
+
+HISTORY = [
+    {"role": "user", "content": "Which mayor of Lyon opened the new bridge?"},
+    {"role": "assistant", "content": "Mayor Grégory Doucet opened the bridge over the Rhône on Tuesday [1]."},
+]
+
+
+def test_a_standalone_question_is_left_alone():
+    assert not is_follow_up("Which mayor of Lyon opened the new bridge?", [])
+    assert rewrite("How long is the bridge over the Rhône?", HISTORY) == "How long is the bridge over the Rhône?"
+
+
+def test_he_is_the_person_the_previous_answer_named():
+    out = rewrite("What did he say about the cost?", HISTORY)
+    assert out.startswith("What did Grégory Doucet say about the cost?")
+    assert "Lyon" in out  # the previous question's name is carried in the context
+
+
+def test_it_is_the_country_asked_about_but_not_the_it_of_it_was():
+    history = [{"role": "user", "content": "How many refugees does Portugal accept each year?"},
+               {"role": "assistant", "content": "Portugal accepts about 1,000 refugees a year [1]."}]
+    assert rewrite("How many does it take from Greece?", history).startswith("How many does Portugal take from Greece?")
+    assert rewrite("Why was it essential to act?", history).startswith("Why was it essential to act?")
+
+
+def test_a_pronoun_is_never_someone_the_question_names_itself():
+    history = [{"role": "user", "content": "Which minister did Anna Berg host?"},
+               {"role": "assistant", "content": "Anna Berg hosted Minister Piotr Nowak [1]."}]
+    assert "Piotr Nowak" in rewrite("What did Anna Berg thank him for?", history)
+
+
+def test_a_models_rewrite_is_used_when_it_is_a_question(scripted_chat):
+    chat = scripted_chat("What did Grégory Doucet say about the cost of the bridge?")
+    assert rewrite_with_model("What did he say about the cost?", HISTORY, chat) == chat.reply
+    assert "Grégory Doucet" in chat.sent[0][1]["content"]  # the conversation was shown, markers removed
+    assert "[1]" not in chat.sent[0][1]["content"]
+
+
+def test_a_model_that_fails_or_rambles_leaves_the_rules(scripted_chat):
+    rules = rewrite("What did he say about the cost?", HISTORY)
+    assert rewrite_with_model("What did he say about the cost?", HISTORY, scripted_chat(error=LLMError("down"))) == rules
+    assert rewrite_with_model("What did he say about the cost?", HISTORY, scripted_chat("Sure! Here you go.")) == rules
