@@ -94,7 +94,9 @@ def build_app(config=None) -> gr.Blocks:
             chat.append({"role": "assistant", "content": message})
             yield chat, panel, "", {"chat": chat, "history": history, "sources": panel}
             return
-        chat.append({"role": "assistant", "content": cards.md_escape(final.text) + cards.sources_footer(final)})
+        note = final.checks.get("fallback")  # the language model could not answer: say why, in one line
+        note = f"\n\n_⚠ {cards.md_escape(_one_line(note))}; the answer is quoted from the articles instead._" if note else ""
+        chat.append({"role": "assistant", "content": cards.md_escape(final.text) + note + cards.sources_footer(final)})
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": final.text},
