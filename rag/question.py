@@ -93,11 +93,15 @@ def mentions(text: str, term: str) -> bool:
     (True, False)
     >>> mentions("Australia and the UN", "austria"), mentions("unemployment", "un")
     (False, False)
+    >>> mentions("invaded in 1072, riding north", "1072"), mentions("5,000 people", "5")
+    (True, False)
+    >>> mentions("the Anglo-Norman forces", "anglo"), mentions("Bosnia-Herzegovina", "herzegovina")
+    (True, True)
     """
     low = text.lower()
-    if _FIGURE.fullmatch(term):
-        return re.search(rf"(?<![\d,.]){re.escape(term)}(?![\d,]|\.\d)", low) is not None
-    return re.search(rf"(?<![\w-]){re.escape(term)}{_INFLECTION}(?![\w-])", low) is not None
+    if _FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
+        return re.search(rf"(?<!\d)(?<!\d[,.]){re.escape(term)}(?![,.]?\d)", low) is not None
+    return re.search(rf"(?<!\w){re.escape(term)}{_INFLECTION}(?!\w)", low) is not None
 
 
 def has_candidate(qi: QuestionInfo, sentence: str) -> bool:

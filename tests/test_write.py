@@ -48,9 +48,18 @@ def test_nothing_supported_falls_back_to_the_extractive_answer(seed_index, seed_
     assert a.checks["fell_back"] and "no sentence" in a.checks["fallback"]
 
 
-def test_the_models_own_refusal_is_honoured(seed_index, seed_config, scripted_chat):
+def test_the_models_own_refusal_is_honoured_where_the_judge_is_unsure(seed_index, seed_config, scripted_chat, monkeypatch):
+    import rag.write
+
+    monkeypatch.setattr(rag.write, "OVERRULE", 1.01)  # the judge is never sure enough to overrule
     text, a = run(seed_index, seed_config, scripted_chat(REFUSAL))
     assert a.abstained and text == NOT_FOUND and "language model" in a.reason
+
+
+def test_a_refusal_the_evidence_contradicts_gives_the_quote(seed_index, seed_config, scripted_chat):
+    text, a = run(seed_index, seed_config, scripted_chat(REFUSAL))
+    assert a.confidence >= 0.5 and not a.abstained and "Sarajevo" in a.text and text == a.text
+    assert "found no answer, but the evidence does" in a.checks["fallback"]
 
 
 def test_a_failing_model_leaves_the_extractive_answer(seed_index, seed_config, scripted_chat):
