@@ -1,6 +1,6 @@
-"""Tests for rag.llm: the real 0.5B model served over HTTP and run in-process, and every way a
-language model can fail (down, silent, slow, garbled, erroring, a bad model file) ending in one
-LLMError line, quickly.
+"""Tests for rag.llm, rag.openai_chat and rag.llama: the real 0.5B model served over HTTP and run
+in-process, and every way a language model can fail (down, silent, slow, garbled, erroring, a bad
+model file) ending in one LLMError line, quickly.
 
 The misbehaving endpoints are little HTTP servers written here, on 127.0.0.1.
 """
@@ -19,7 +19,9 @@ import pytest
 
 from rag.config import Config
 from rag.errors import ConfigError, LLMError
-from rag.llm import ChatModel, LocalChat, LocalServer, OpenAIChat, chat_model, start_server
+from rag.llama import LocalChat, LocalServer
+from rag.llm import ChatModel, chat_model, start_server
+from rag.openai_chat import OpenAIChat
 
 HELLO = [{"role": "user", "content": "Say hello."}]
 

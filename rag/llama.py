@@ -1,0 +1,328 @@
+"""A GGUF file -> reply text deltas from llama.cpp in this process, or its HTTP server on 127.0.0.1.
+
+`LocalChat` runs the model with the `xllamacpp` binding (MIT; llama.cpp built into a wheel),
+imported only when a model is loaded, and keeps one loaded model per file for the process.
+`LocalServer` / `start_server` serve a file over the OpenAI-compatible HTTP API instead; `main`
+is `python -m rag.llm` (serve until Ctrl-C, or --bench).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .errors import ConfigError, LLMError
+from .openai_chat import _Chunks, _one_line, _request
+
+
+def _threads(threads: int) -> int:
+    """Never more threads than this process may run on cores."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(int(threads), cores))
+
+
+def _check_gguf(path: Path) -> None:
+    """LLMError unless `path` is a readable file that starts like a GGUF model."""
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(4)
+    except FileNotFoundError:
+        raise LLMError(f"the local model file {path} does not exist") from None
+    except IsADirectoryError:
+        raise LLMError(f"the local model path {path} is a folder, not a .gguf file") from None
+    except OSError as exc:
+        raise LLMError(f"cannot read the local model file {path}: {exc.strerror or exc}") from None
+    if magic != b"GGUF":
+        raise LLMError(f"the local model file {path} is not a GGUF model (corrupt or another format)")
+
+
+def _xllamacpp():
+    try:
+        import xllamacpp
+    except ImportError:
+        raise LLMError("the local model needs the xllamacpp package: run pip install -e '.[llm]' (or: make setup)") from None
+    return xllamacpp
+
+
+def _params(path: Path, threads: int, context: int, port: int = 0, api_key: str = ""):
+    xlc = _xllamacpp()
+    params = xlc.CommonParams()
+    params.model.path = str(path)
+    params.n_ctx = int(context)
+    params.n_parallel = 1  # one reply at a time: two cores have nothing to spare
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.hostnames = ["127.0.0.1"]
+    params.port = int(port)
+    params.ui = False
+    params.verbosity = -1  # llama.cpp's log would flood stderr; failures come back as errors
+    params.endpoint_metrics = True  # see _load: the metrics call tells when the server is live
+    if api_key:
+        params.api_keys = [api_key]
+    return xlc, params
+
+
+def _load(path: Path, threads: int, context: int, port: int = 0, api_key: str = ""):
+    """An xllamacpp.Server for `path` (it also listens on 127.0.0.1:port; port 0 = any free one)."""
+    _check_gguf(path)
+    xlc, params = _params(path, threads, context, port, api_key)
+    try:
+        server = xlc.Server(params)
+    except Exception:  # the binding says only "Failed to init server, please check the input params."
+        raise LLMError(f"llama.cpp could not load the local model {path} (a corrupt or unsupported file)") from None
+    # xllamacpp returns before the server's task loop runs; releasing the server in that window
+    # makes its destructor wait forever (the loop starts after the stop and never sees it). A
+    # metrics request goes through that loop, so its answer means the loop is live.
+    server.handle_metrics()
+    return server
+
+
+class _Engine:
+    """One loaded model and the lock that lets one reply be written at a time."""
+
+    def __init__(self, path: Path, threads: int, context: int):
+        self.path, self.threads, self.context = path, threads, context
+        t0 = time.perf_counter()
+        # The embedded server also listens on a free 127.0.0.1 port; a random key keeps other
+        # local programs off it (this process calls the server's handlers directly).
+        self.server = _load(path, threads, context, api_key=secrets.token_hex(16))
+        self.load_seconds = time.perf_counter() - t0
+        self.lock = threading.Lock()
+
+
+_ENGINES: dict[tuple, _Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(path: Path, threads: int, context: int) -> _Engine:
+    """The model loaded once per process for (file, its size and time, threads, context)."""
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns, threads, context)
+    except OSError as exc:
+        _check_gguf(path)  # the precise LLMError (missing, a folder, unreadable)
+        raise LLMError(f"cannot read the local model file {path}: {exc.strerror or exc}") from None
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = _Engine(path, threads, context)
+        return engine
+
+
+class LocalChat:
+    """A GGUF chat model run in this process with llama.cpp (xllamacpp).
+
+    The model is loaded once per process for each (file, threads, context): further LocalChat
+    objects for the same file share it. Replies are written one at a time (a lock); a reply that
+    waits longer than `timeout` seconds for its next token, including the wait for the lock,
+    ends in LLMError.
+    """
+
+    def __init__(self, model_path: Path, threads: int = 2, context: int = 2048, timeout: float = 60.0):
+        if timeout <= 0:
+            raise ConfigError(f"the language model timeout must be above 0 seconds, not {timeout}")
+        if context < 64:
+            raise ConfigError(f"the local model's context must be at least 64 tokens, not {context}")
+        self.model_path = Path(model_path).expanduser()
+        self.threads = _threads(threads)
+        self.context = int(context)
+        self.timeout = float(timeout)
+        self._engine = _engine(self.model_path, self.threads, self.context)
+        self.last_timings: dict | None = None  # llama.cpp's timings of the last finished reply
+
+    def __repr__(self) -> str:
+        return f"LocalChat({str(self.model_path)!r}, threads={self.threads}, context={self.context}, timeout={self.timeout:g})"
+
+    @property
+    def load_seconds(self) -> float:
+        """How long loading the model took (once per process)."""
+        return self._engine.load_seconds
+
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
+        try:
+            request = json.dumps(_request(messages, max_tokens, temperature))
+        except (TypeError, ValueError) as exc:
+            raise LLMError(f"the messages cannot be sent to the local model: {_one_line(exc)}") from None
+        return self._stream(request)
+
+    def _stream(self, request: str) -> Iterator[str]:
+        where = f"the local model {self.model_path.name}"
+        engine = self._engine
+        if not engine.lock.acquire(timeout=self.timeout):
+            raise LLMError(f"{where} was busy with another reply for {self.timeout:g} s (timed out)")
+        pieces: queue.Queue = queue.Queue()
+        stop = threading.Event()
+
+        def on_chunk(data: str) -> bool:
+            pieces.put(("data", data))
+            return stop.is_set()  # True asks llama.cpp to cancel the rest of the reply
+
+        def work() -> None:
+            try:
+                engine.server.handle_chat_completions(request, on_chunk)
+                pieces.put(("end", None))
+            except BaseException as exc:  # reported to the reader, never lost in this thread
+                pieces.put(("error", exc))
+            finally:
+                engine.lock.release()
+
+        try:
+            threading.Thread(target=work, name="rag-local-llm", daemon=True).start()
+        except BaseException:
+            engine.lock.release()
+            raise
+        chunks = _Chunks(where)
+        deadline = time.monotonic() + self.timeout
+        try:
+            while True:
+                try:
+                    kind, item = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise LLMError(f"{where} wrote nothing for {self.timeout:g} s (timed out)") from None
+                if kind == "end":
+                    break
+                if kind == "error":
+                    raise LLMError(f"{where} failed: {_one_line(item) or type(item).__name__}")
+                text = chunks.text(item)
+                if text:
+                    deadline = time.monotonic() + self.timeout
+                    yield text
+        finally:
+            stop.set()
+        if not chunks.finished:
+            raise LLMError(f"{where} stopped before the reply was complete")
+        self.last_timings = chunks.timings
+
+
+class LocalServer:
+    """llama.cpp's OpenAI-compatible HTTP server for one GGUF file, on 127.0.0.1:port.
+
+    Use as a context manager, or call stop(). `base_url` is what OpenAIChat wants.
+    """
+
+    def __init__(self, model_path: Path, port: int, threads: int = 2, context: int = 2048):
+        self.model_path = Path(model_path).expanduser()
+        self.port = int(port)
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port must be between 1 and 65535, not {port}")
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        _check_port(self.port)
+        self._server = _load(self.model_path, _threads(threads), int(context), port=self.port)
+
+    def __repr__(self) -> str:
+        return f"LocalServer({self.base_url!r}, {str(self.model_path)!r})"
+
+    def stop(self) -> None:
+        """Stop serving and free the model (the binding's server stops when released)."""
+        self._server = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def __enter__(self) -> "LocalServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _check_port(port: int) -> None:
+    """LLMError when 127.0.0.1:port is taken (llama.cpp would only say that it failed)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise LLMError(f"port {port} on 127.0.0.1 is already in use: choose another") from None
+
+
+def start_server(model_path: Path, port: int, threads: int = 2) -> LocalServer:
+    """Serve `model_path` at http://127.0.0.1:port/v1 until .stop() (or the end of a `with` block)."""
+    return LocalServer(model_path, port, threads)
+
+
+_BENCH_TEXT = (
+    "The foreign ministers of the Balkan countries met in the capital on Tuesday to discuss trade, "
+    "border crossings and the new railway line that will link the ports of the Adriatic with the "
+    "cities of the interior. The talks, which lasted for most of the day, ended with a joint "
+    "statement promising closer cooperation on customs and a study of the costs of the project. "
+)
+
+
+def bench(model_path: Path, threads: int = 2, runs: int = 3, max_tokens: int = 48) -> dict:
+    """Load time, and for a ~400-token prompt: time to first token, prompt and writing speed.
+
+    Each run starts its prompt differently, so llama.cpp's prompt cache cannot skip the reading.
+    """
+    chat = LocalChat(model_path, threads=threads)
+    rows = []
+    for run in range(runs):
+        context = f"Run {run} of {runs}, passage {run * 7919 % 1000}. " + _BENCH_TEXT * 5
+        messages = [
+            {"role": "system", "content": "Answer from the passage only, in one sentence."},
+            {"role": "user", "content": f"{context}\nQuestion: Where did the ministers meet and what did they discuss?"},
+        ]
+        t0 = time.perf_counter()
+        first = None
+        pieces = 0
+        for _ in chat.stream(messages, max_tokens=max_tokens):
+            first = first if first is not None else time.perf_counter() - t0
+            pieces += 1
+        t = chat.last_timings or {}
+        rows.append({
+            "first_token_s": round(first or float("nan"), 3),
+            "total_s": round(time.perf_counter() - t0, 3),
+            "prompt_tokens": t.get("prompt_n"),
+            "prompt_tok_s": round(t.get("prompt_per_second", float("nan")), 1),
+            "generated_tokens": t.get("predicted_n"),
+            "generate_tok_s": round(t.get("predicted_per_second", float("nan")), 1),
+        })
+    return {"model": model_path.name, "threads": chat.threads, "load_s": round(chat.load_seconds, 2), "runs": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m rag.llm`: serve the bundled (or a given) GGUF model on 127.0.0.1 until Ctrl-C;
+    with --bench, measure it in this process instead."""
+    import argparse
+
+    from .errors import RagError
+
+    parser = argparse.ArgumentParser(prog="python -m rag.llm", description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--model", type=Path, default=None, help="a .gguf file (default: the bundled model)")
+    parser.add_argument("--bench", action="store_true", help="print load time, time to first token and speeds")
+    args = parser.parse_args(argv)
+    try:
+        if args.model is None:
+            from .models import local_model_path
+
+            args.model = local_model_path()
+        if args.bench:
+            print(json.dumps(bench(args.model, args.threads), indent=1))
+            return 0
+        server = start_server(args.model, args.port, args.threads)
+    except RagError as exc:
+        print(f"error: {exc}")
+        return 1
+    print(f"serving {args.model.name} at {server.base_url} (Ctrl-C stops)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
