@@ -24,7 +24,7 @@ GENERATORS = ("extractive", "local", "openai")
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 
 # Settings baked into the stored index. Changing one needs `rag index` again.
 INDEX_FIELDS = (
@@ -47,6 +47,7 @@ class Config:
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     batch_size: int = 64
+    max_file_mb: float = 5.0  # larger article files are left out of the index and reported
     # Retrieval
     mode: str = "hybrid+rerank"  # the best nDCG@10 on SciFact (`rag eval --beir`)
     top_k: int = 5

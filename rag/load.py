@@ -3,16 +3,24 @@
 Reads `.txt`, `.md` and `.html`/`.htm`. Every problem a user can fix (missing folder, no
 articles, a binary or unreadable file) is an `InputError` naming the file, raised before
 anything is written, so a bad corpus never damages an existing index.
+
+A hostile or careless file never costs the rest of the corpus: a link that leads out of the
+corpus folder (`passwd.txt -> /etc/passwd`) is not followed, and a file over the size limit
+(`max_file_mb`) is not read; both are left out and reported in `Corpus.skipped`. Text that is
+almost all UTF-8 stays UTF-8 (a stray bad byte becomes U+FFFD), UTF-16 and UTF-32 with a
+byte-order mark are decoded; how a file was decoded, when it needs saying, is its `note`.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -27,31 +35,99 @@ class SourceFile:
     title: str | None = None  # from HTML metadata; text files take their first line
     url: str | None = None
     date: str | None = None
+    note: str | None = None  # how it was decoded, when that is worth a line in the report
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The articles of a folder, and the files left out of it with the reason for each."""
+
+    files: list[SourceFile]
+    skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> why it was not read
 
 
 def find_files(path: Path) -> list[Path]:
     """The article files under `path` (a folder, searched recursively, or one file)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such file or folder: {path}")
-    if path.is_file():
-        files = [path]
-    else:
-        files = sorted(
-            p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
-    articles = [p for p in files if p.suffix.lower() in SUFFIXES]
-    if not articles:
-        kinds = ", ".join(sorted(SUFFIXES))
-        raise InputError(f"no articles ({kinds}) found in {path}")
-    return articles
+    return _scan(Path(path), _max_bytes(None))[0]
 
 
-def read_files(path: Path) -> list[SourceFile]:
+def read_files(path: Path, *, max_bytes: int | None = None) -> list[SourceFile]:
     """Decode every article under `path`; refuse the whole batch on the first bad file."""
+    return read_corpus(path, max_bytes=max_bytes).files
+
+
+def read_corpus(path: Path, *, max_bytes: int | None = None) -> Corpus:
+    """`read_files`, with the files left out (links out of the folder, files over `max_bytes`,
+    default: the `max_file_mb` setting's default)."""
     path = Path(path)
     root = path if path.is_dir() else path.parent
-    return [read_file(p, p.relative_to(root).as_posix()) for p in find_files(path)]
+    articles, skipped = _scan(path, _max_bytes(max_bytes))
+    return Corpus([read_file(p, p.relative_to(root).as_posix()) for p in articles], skipped)
+
+
+def _max_bytes(max_bytes: int | None) -> int:
+    if max_bytes is None:
+        from .config import Config
+
+        max_bytes = int(Config.max_file_mb * 1_000_000)
+    if max_bytes <= 0:
+        raise ConfigError(f"max_file_mb must be above 0, not {max_bytes / 1_000_000:g}")
+    return max_bytes
+
+
+def _scan(path: Path, max_bytes: int) -> tuple[list[Path], dict[str, str]]:
+    """(article files to read, {doc_id: why another article file is left out})."""
+    if not path.exists():
+        raise InputError(f"no such file or folder: {path}")
+    if path.is_file():  # named by the user: read wherever a link leads
+        candidates, root = [path], path.parent
+    else:
+        candidates, root = _walk(path), path
+    real_root = root.resolve()
+    articles, skipped = [], {}
+    for p in candidates:
+        if p.suffix.lower() not in SUFFIXES and not (p.is_symlink() and p.is_dir()):
+            continue
+        why = _leaves(p, real_root) if p is not path else None
+        if why is None and p.is_file() and p.stat().st_size > max_bytes:
+            why = (f"{p.stat().st_size / 1_000_000:.3g} MB, over the {max_bytes / 1_000_000:g} MB limit "
+                   f"(the max_file_mb setting, RAG_MAX_FILE_MB)")
+        if why:
+            skipped[p.relative_to(root).as_posix()] = why
+        elif p.is_file():
+            articles.append(p)
+    if not articles:
+        kinds = ", ".join(sorted(SUFFIXES))
+        left_out = "".join(f"; {doc_id} left out: {why}" for doc_id, why in list(skipped.items())[:3])
+        raise InputError(f"no articles ({kinds}) found in {path}{left_out}")
+    return articles, skipped
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file and link under `folder` outside hidden folders, sorted. Links to folders are
+    listed but not entered: a target inside the corpus is walked anyway, one outside is reported."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):  # followlinks=False
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [here / d for d in dirnames if (here / d).is_symlink()]
+        found += [here / f for f in filenames if not f.startswith(".")]
+    return sorted(found)
+
+
+def _leaves(p: Path, real_root: Path) -> str | None:
+    """Why `p`, found in the corpus folder, must not be read: a link that leads out of the
+    folder (`passwd.txt -> /etc/passwd`) or nowhere. None for a plain file or a link that stays
+    inside (followed, as a copy would be)."""
+    if not p.is_symlink():
+        return None  # `_walk` enters no linked folder, so a plain file is inside the corpus
+    try:
+        target = p.resolve(strict=True)
+    except (OSError, RuntimeError):  # broken, or a loop
+        return "a link that leads nowhere"
+    if not target.is_relative_to(real_root):
+        return f"a link to {target}, outside the corpus folder: not followed"
+    return None
 
 
 def read_file(path: Path, doc_id: str) -> SourceFile:
@@ -59,25 +135,89 @@ def read_file(path: Path, doc_id: str) -> SourceFile:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from None
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{path} is a binary file, not an article")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")  # old news exports; a binary file rarely decodes cleanly
-        except UnicodeDecodeError:
-            raise InputError(f"{path} is not UTF-8 text") from None
+    text, note = decode(raw, path)
     sha = hashlib.sha256(raw).hexdigest()
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "html":
-        return _from_html(text, doc_id, sha, path)
+        return _from_html(text, doc_id, sha, path, note)
     if kind == "markdown" or _looks_markdown(text):
         text = _strip_markdown(text)
-    return SourceFile(doc_id, tuple(text.splitlines()), sha)
+    return SourceFile(doc_id, tuple(text.splitlines()), sha, note=note)
 
 
-def _from_html(html: str, doc_id: str, sha: str, path: Path) -> SourceFile:
+_BOMS = (  # longest first: the UTF-32-LE mark begins with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateescape"
+_DECODED_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def decode(raw: bytes, path: Path | str = "the file") -> tuple[str, str | None]:
+    r"""Bytes -> (text, a note on how they were decoded, or None for plain UTF-8).
+
+    >>> decode("Boštjan".encode() + b" \xff")
+    ('Boštjan �', '1 byte that is not UTF-8 replaced by U+FFFD (line 1)')
+    >>> decode(b"Caf\xe9")
+    ('Café', 'not UTF-8: decoded as Windows-1252')
+    >>> decode("Nešić".encode("utf-16"))
+    ('Nešić', 'UTF-16 (byte-order mark)')
+    """
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            return _unicode(raw, codec, f"{name} (byte-order mark)")
+    utf16 = _bomless_utf16(raw)
+    if utf16:
+        return _unicode(raw, utf16, f"{utf16.upper()} without a byte-order mark")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path} is a binary file, not an article")
+    text = raw.decode("utf-8-sig", errors="surrogateescape")  # a bad byte b -> U+DC00 + b
+    bad = _UNDECODED.findall(text)
+    if not bad:
+        return text, None
+    # Mostly UTF-8 (at least as many well-formed non-ASCII characters as bad bytes): a stray byte
+    # or a cut character, not another encoding, so the rest stays UTF-8 ("Boštjan", not "BoÅ¡tjan").
+    if len(_DECODED_NON_ASCII.findall(text)) >= len(bad):
+        line = text.count("\n", 0, _UNDECODED.search(text).start()) + 1
+        n = len(bad)
+        note = f"{n} byte{'s' if n > 1 else ''} that {'are' if n > 1 else 'is'} not UTF-8 replaced by U+FFFD (line {line})"
+        return _UNDECODED.sub("\ufffd", text), note
+    try:
+        return raw.decode("cp1252"), "not UTF-8: decoded as Windows-1252"  # old news exports
+    except UnicodeDecodeError:  # a binary file rarely decodes cleanly as either
+        raise InputError(f"{path} is not UTF-8 text") from None
+
+
+def _unicode(raw: bytes, codec: str, note: str) -> tuple[str, str]:
+    """UTF-16 or UTF-32 -> text; bytes that do not decode (an odd last byte) become U+FFFD."""
+    try:
+        return raw.decode(codec), note
+    except UnicodeDecodeError as err:
+        text = raw.decode(codec, errors="replace")
+        line = raw[: err.start].decode(codec, errors="replace").count("\n") + 1
+        return text, f"{note}; bytes that are not {codec.split('-')[0].upper()}-{codec.split('-')[1]} replaced by U+FFFD (from line {line})"
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the first bytes are clearly text of that kind (every other
+    byte zero, as Latin text is, and all of it printable), else None."""
+    head = raw[:4096]
+    if len(head) < 8 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.7 * len(odd) and not even.count(0):
+        codec = "utf-16-le"
+    elif even.count(0) >= 0.7 * len(even) and not odd.count(0):
+        codec = "utf-16-be"
+    else:
+        return None
+    text = head.decode(codec, errors="replace")
+    return codec if all(ch.isprintable() or ch in "\t\n\r\f" for ch in text) else None
+
+
+def _from_html(html: str, doc_id: str, sha: str, path: Path, note: str | None = None) -> SourceFile:
     """HTML -> main text with trafilatura, which drops navigation, footers and ads."""
     import trafilatura
 
@@ -92,6 +232,7 @@ def _from_html(html: str, doc_id: str, sha: str, path: Path) -> SourceFile:
         title=getattr(doc, "title", None) or None,
         url=getattr(doc, "url", None) or None,
         date=getattr(doc, "date", None) or None,
+        note=note,
     )
 
 

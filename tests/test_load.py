@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from rag.config import Config
 from rag.errors import InputError
-from rag.load import _looks_markdown, _strip_markdown, find_files, read_file, read_files
+from rag.load import _looks_markdown, _max_bytes, _strip_markdown, decode, find_files, read_corpus, read_file, read_files
 
 ARTICLE_HTML = """<!DOCTYPE html>
 <html lang="en">
@@ -110,6 +114,10 @@ def test_binary_file_is_an_input_error_naming_it(tmp_path) -> None:
     _write(tmp_path / "bad.txt", b"Headline\n\x00\x01\x02binary")
     with pytest.raises(InputError, match=r"bad\.txt is a binary file"):
         read_files(tmp_path)
+    # Every other byte zero, like UTF-16 without a byte-order mark, but control characters.
+    _write(tmp_path / "bad.txt", b"".join(bytes([c, 0]) for c in range(1, 31)))
+    with pytest.raises(InputError, match=r"bad\.txt is a binary file"):
+        read_files(tmp_path)
 
 
 def test_utf8_bom_is_dropped(tmp_path) -> None:
@@ -119,7 +127,7 @@ def test_utf8_bom_is_dropped(tmp_path) -> None:
 
 def test_non_utf8_bytes_decode_as_cp1252(tmp_path) -> None:
     (f,) = read_files(_write(tmp_path / "old.txt", b"Caf\xe9 \x93quoted\x94\nNe\x9ai\xe6 spoke.\n"))
-    assert f.lines == ("Café “quoted”", "Nešiæ spoke.")
+    assert f.lines == ("Café “quoted”", "Nešiæ spoke.") and f.note == "not UTF-8: decoded as Windows-1252"
 
 
 def test_bytes_neither_utf8_nor_cp1252_are_an_input_error(tmp_path) -> None:
@@ -130,18 +138,124 @@ def test_bytes_neither_utf8_nor_cp1252_are_an_input_error(tmp_path) -> None:
 
 def test_unreadable_file_is_an_input_error_naming_it(tmp_path) -> None:
     _write(tmp_path / "good.txt", "Headline\nBody.\n")
-    bad = tmp_path / "bad.txt"
-    if os.geteuid() == 0:  # root reads anything chmod forbids; /proc/self/mem fails with EIO
-        bad.symlink_to("/proc/self/mem")
-    else:
-        _write(bad, "Headline\nBody.\n")
-        bad.chmod(0)
+    bad = _write(tmp_path / "bad.txt", "Headline\nBody.\n")
+    bad.chmod(0)
     try:
-        with pytest.raises(InputError, match=r"cannot read .*bad\.txt"):
-            read_files(tmp_path)
+        if os.geteuid() != 0:
+            with pytest.raises(InputError, match=r"cannot read .*bad\.txt"):
+                read_files(tmp_path)
+            return
+        # Root reads what chmod forbids: read in a child without the capabilities that allow it.
+        if not shutil.which("setpriv"):
+            pytest.skip("setpriv (util-linux) is not installed")
+        code = f"from rag.load import read_files\ntry: read_files({str(tmp_path)!r})\nexcept Exception as e: print(type(e).__name__, e)"
+        r = subprocess.run(
+            ["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-c", code],
+            capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert r.stdout.startswith("InputError cannot read ") and "bad.txt: Permission denied" in r.stdout, r.stderr
     finally:
-        if not bad.is_symlink():
-            bad.chmod(0o644)
+        bad.chmod(0o644)
+
+
+def test_a_utf8_file_with_a_stray_byte_stays_utf8_and_says_so(tmp_path) -> None:
+    (f,) = read_files(_write(tmp_path / "a.txt", "Boštjan Poklukar\nHe said ".encode() + b"\xff hello.\n"))
+    assert f.lines == ("Boštjan Poklukar", "He said \ufffd hello.")
+    assert f.note == "1 byte that is not UTF-8 replaced by U+FFFD (line 2)"
+    # A character cut short at the end of a file (a truncated download): the same.
+    text, note = decode("Nešić said: “We agree.”".encode()[:-2])
+    assert text == "Nešić said: “We agree.\ufffd" and note == "1 byte that is not UTF-8 replaced by U+FFFD (line 1)"
+    text, note = decode("Nešić\nČerar\n".encode() + b"Ne\x9ai\xe6 and \x80.")  # cp1252 pasted into UTF-8
+    assert text == "Nešić\nČerar\nNe\ufffdi\ufffd and \ufffd." and note == "3 bytes that are not UTF-8 replaced by U+FFFD (line 3)"
+
+
+def test_plain_utf8_has_no_note(tmp_path) -> None:
+    (f,) = read_files(_write(tmp_path / "a.txt", "Boštjan Poklukar\nBody.\n"))
+    assert f.lines == ("Boštjan Poklukar", "Body.") and f.note is None
+
+
+@pytest.mark.parametrize(
+    "codec, note",
+    [
+        ("utf-16", "UTF-16 (byte-order mark)"),  # the platform's order (little-endian here)
+        ("utf-16-be-bom", "UTF-16 (byte-order mark)"),
+        ("utf-32", "UTF-32 (byte-order mark)"),
+        ("utf-16-le", "UTF-16-LE without a byte-order mark"),
+        ("utf-16-be", "UTF-16-BE without a byte-order mark"),
+    ],
+)
+def test_utf16_and_utf32_are_decoded_not_called_binary(tmp_path, codec, note) -> None:
+    text = "Boštjan Poklukar hosted Nebojša Stefanović.\nThey agreed on a joint database.\n"
+    raw = b"\xfe\xff" + text.encode("utf-16-be") if codec == "utf-16-be-bom" else text.encode(codec)
+    (f,) = read_files(_write(tmp_path / "a.txt", raw))
+    assert f.lines == tuple(text.splitlines()) and f.note == note
+    assert f.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_a_utf16_file_cut_at_an_odd_byte_is_decoded_with_a_note(tmp_path) -> None:
+    raw = "Headline\nBody.\n".encode("utf-16") + b"A"
+    (f,) = read_files(_write(tmp_path / "a.txt", raw))
+    assert f.lines == ("Headline", "Body.", "\ufffd")
+    assert f.note == "UTF-16 (byte-order mark); bytes that are not UTF-16 replaced by U+FFFD (from line 3)"
+
+
+# --- links and sizes: a bad file is left out and reported, the rest is read -------------------
+
+
+def test_a_link_out_of_the_corpus_is_not_followed_and_is_reported(tmp_path) -> None:
+    secret = _write(tmp_path / "private" / "secret.txt", "Password list\nhunter2 is the password.\n")
+    corpus = tmp_path / "corpus"
+    _write(corpus / "good.txt", "Headline\nBody.\n")
+    _write(corpus / "sub" / "real.txt", "Inside\nAn article inside the corpus.\n")
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "secret.md").symlink_to(secret)
+    (corpus / "sub" / "up.txt").symlink_to("../../private/secret.txt")  # relative, still outside
+    (corpus / "archive").symlink_to(tmp_path / "private", target_is_directory=True)
+    (corpus / "alias.txt").symlink_to("sub/real.txt")  # stays inside: followed
+    (corpus / "gone.txt").symlink_to(corpus / "nowhere.txt")
+    (corpus / "loop.txt").symlink_to("loop.txt")
+    result = read_corpus(corpus)
+    assert [f.doc_id for f in result.files] == ["alias.txt", "good.txt", "sub/real.txt"]
+    assert result.files[0].lines == ("Inside", "An article inside the corpus.")
+    assert all("hunter2" not in line and "root:" not in line for f in result.files for line in f.lines)
+    real = secret.resolve()
+    assert result.skipped == {
+        "archive": f"a link to {real.parent}, outside the corpus folder: not followed",
+        "gone.txt": "a link that leads nowhere",
+        "loop.txt": "a link that leads nowhere",
+        "passwd.txt": f"a link to {Path('/etc/passwd').resolve()}, outside the corpus folder: not followed",
+        "secret.md": f"a link to {real}, outside the corpus folder: not followed",
+        "sub/up.txt": f"a link to {real}, outside the corpus folder: not followed",
+    }
+    assert [p.name for p in find_files(corpus)] == ["alias.txt", "good.txt", "real.txt"]
+
+
+def test_a_corpus_reached_through_a_link_is_read(tmp_path) -> None:
+    _write(tmp_path / "real" / "a.txt", "Headline\nBody.\n")
+    (tmp_path / "real" / "b.txt").symlink_to("a.txt")
+    (tmp_path / "news").symlink_to(tmp_path / "real", target_is_directory=True)
+    result = read_corpus(tmp_path / "news")
+    assert [f.doc_id for f in result.files] == ["a.txt", "b.txt"] and result.skipped == {}
+
+
+def test_a_file_named_by_the_user_is_read_even_through_a_link(tmp_path) -> None:
+    _write(tmp_path / "elsewhere" / "a.txt", "Headline\nBody.\n")
+    (tmp_path / "corpus").mkdir()
+    link = tmp_path / "corpus" / "a.txt"
+    link.symlink_to(tmp_path / "elsewhere" / "a.txt")
+    (f,) = read_files(link)
+    assert f.doc_id == "a.txt" and f.lines == ("Headline", "Body.")
+
+
+def test_a_file_over_the_size_limit_is_left_out_and_reported(tmp_path) -> None:
+    _write(tmp_path / "small.txt", "Headline\nBody.\n")
+    _write(tmp_path / "big.txt", "Headline\n" + "Word " * 1000)
+    result = read_corpus(tmp_path, max_bytes=2_000)
+    assert [f.doc_id for f in result.files] == ["small.txt"]
+    assert result.skipped == {"big.txt": "0.00501 MB, over the 0.002 MB limit (the max_file_mb setting, RAG_MAX_FILE_MB)"}
+    with pytest.raises(InputError, match=r"no articles .* found in .*big\.txt left out: 0\.00501 MB, over the 0\.002 MB limit"):
+        read_corpus(tmp_path / "big.txt", max_bytes=2_000)
+    assert _max_bytes(None) == int(Config.max_file_mb * 1_000_000) >= 1_000_000  # the setting's default
 
 
 # --- HTML -----------------------------------------------------------------------------------
