@@ -96,26 +96,33 @@ _WORD = re.compile(r"\S+")
 
 
 def _fit(text: str, s: int, e: int, budget: int, room: int, count: Counter, mcount: Counter):
-    """Split one over-long sentence at word boundaries so each piece fits both budgets."""
+    """Split one over-long sentence at word boundaries so each piece fits both budgets.
+
+    Each piece is the longest run of words that fits. Token counts only grow as a run takes more
+    words, so the run is found by doubling its length, then halving the difference: a few counts
+    of chunk-sized text per piece, not one per word (which made a page-long run-on "sentence",
+    as a scraped page without full stops is, cost the square of a chunk for every chunk).
+    """
     fits = lambda a, b: count(text[a:b]) <= budget and mcount(text[a:b]) - 2 <= room  # noqa: E731
     if fits(s, e):
         return [(s, e)]
-    pieces, start, last_end = [], None, None
-    for w in _WORD.finditer(text, s, e):
-        if not fits(w.start(), w.end()):  # one "word" too long on its own: a URL, a run of dashes
-            if start is not None:
-                pieces.append((start, last_end))
-            pieces += _bisect(w.start(), w.end(), fits)
-            start = None
+    words = [(w.start(), w.end()) for w in _WORD.finditer(text, s, e)]
+    pieces, i = [], 0
+    while i < len(words):
+        start, end = words[i]
+        if not fits(start, end):  # one "word" too long on its own: a URL, a run of dashes
+            pieces += _bisect(start, end, fits)
+            i += 1
             continue
-        if start is None:
-            start = w.start()
-        elif not fits(start, w.end()):
-            pieces.append((start, last_end))
-            start = w.start()
-        last_end = w.end()
-    if start is not None:
-        pieces.append((start, last_end))
+        good, step = i, 1  # words[i..good] fit
+        while good + step < len(words) and fits(start, words[good + step][1]):
+            good, step = good + step, step * 2
+        bad = min(good + step, len(words))  # words[i..bad] do not fit (or bad is past the end)
+        while bad - good > 1:
+            mid = (good + bad) // 2
+            good, bad = (mid, bad) if fits(start, words[mid][1]) else (good, mid)
+        pieces.append((start, words[good][1]))
+        i = good + 1
     return pieces
 
 

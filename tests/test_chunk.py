@@ -193,3 +193,22 @@ def test_cl100k_budget_holds_when_sentences_join() -> None:
     doc = Document("q.txt", "T", "It works. 123 people came.")
     chunks = chunk_documents([doc], chunk_tokens=7, overlap=0)
     assert [(c.text, c.n_tokens) for c in chunks] == [("It works.", 3), ("123 people came.", 4)]
+
+
+@pytest.mark.parametrize("kind", ["sentences", "no full stop", "no space"])
+def test_a_300kb_paragraph_is_chunked_whole_and_within_the_model(kind: str) -> None:
+    """One huge paragraph (a scraped page with no line breaks) is split in linear time
+    (rag.sentences gives pysbd pieces of it) and chunked like any other text: nothing lost."""
+    body = {
+        "sentences": "Ministers met in Sarajevo on Thursday. They agreed on a joint database, officials said. " * 3500,
+        "no full stop": "refugees crossed the Western Balkan route " * 7200,
+        "no space": "x" * 300_000,
+    }[kind]
+    doc = Document("big.txt", "Big page", body.strip())
+    assert len(doc.text) >= 299_000 and "\n" not in doc.text
+    count, _ = model_token_counter(MODEL)
+    chunks = chunk_documents([doc], chunk_tokens=200, overlap=0, model=MODEL)
+    assert max(count(c.embed_text) for c in chunks) <= 256 and max(c.n_tokens for c in chunks) <= 200
+    assert "".join("".join(c.text.split()) for c in chunks) == "".join(doc.text.split())
+    for c in chunks:
+        assert doc.text[c.start : c.end] == c.text

@@ -83,3 +83,92 @@ def test_quotation_of_several_sentences_is_split() -> None:
     text = 'Dr. Lobnikar spoke. "We agree. It works," he said.\nNew paragraph.'
     assert _texts(text) == ["Dr. Lobnikar spoke.", '"We agree.', 'It works," he said.', "New paragraph."]
     assert split_sentences(text)[1] == (20, 30)
+
+
+# --- long paragraphs: pysbd's time grows with the square of its input, so a long paragraph is
+# given to it in pieces (rag.sentences._WINDOW characters at most). Behaviour, not timing, is tested.
+
+
+def _news_paragraph(n_chars: int) -> str:
+    import random
+
+    rng = random.Random(7)
+    words = ("the minister said that Bosnia and Croatia agreed on a joint database for migrants in "
+             "Sarajevo on Thursday while Dr. Lobnikar and the U.S. envoy paid 3.5 million").split()
+    out, size = [], 0
+    while size < n_chars:
+        s = " ".join(rng.choice(words) for _ in range(rng.randint(4, 30)))
+        s = s[0].upper() + s[1:] + rng.choice([".", ".", "?", "!", ',” he said.'])
+        out.append(s)
+        size += len(s) + 1
+    return " ".join(out)
+
+
+def _covers(text: str, spans: list[tuple[int, int]]) -> None:
+    """The spans, in order, hold every character of `text` but the white space between them."""
+    _check_invariants(text)
+    assert "".join("".join(text[s:e].split()) for s, e in spans) == "".join(text.split())
+
+
+def test_a_300kb_paragraph_is_split_into_sentences_that_cover_it() -> None:
+    from rag.sentences import _WINDOW
+
+    text = _news_paragraph(300_000)
+    assert "\n" not in text and len(text) > 60 * _WINDOW
+    spans = split_sentences(text)
+    _covers(text, spans)
+    assert len(spans) > 2000 and max(e - s for s, e in spans) < 1000  # sentences, not pieces
+
+
+def test_pieces_give_the_same_sentences_as_one_call() -> None:
+    from rag.sentences import _WINDOW, _pieces, _spans
+
+    text = _news_paragraph(4 * _WINDOW)
+    assert len(list(_pieces(text))) >= 4
+    assert split_sentences(text) == _spans(text, 0)  # the whole paragraph in one pysbd call
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 60_000,  # 300 KB without a full stop: cut at spaces
+        "x" * 300_000,  # 300 KB without a space (a data blob): cut anywhere
+        ("Intro sentence. " + "y" * 20_000 + " tail words. ") * 5,
+    ],
+)
+def test_a_long_paragraph_without_sentence_ends_is_still_covered(text: str) -> None:
+    from rag.sentences import _WINDOW
+
+    spans = split_sentences(text)
+    _covers(text, spans)
+    assert max(e - s for s, e in spans) <= _WINDOW
+
+
+def test_long_paragraphs_keep_absolute_offsets_across_lines() -> None:
+    first = _news_paragraph(12_000)
+    text = "Headline.\n" + first + "\n\nLast line."
+    spans = split_sentences(text)
+    assert text[spans[0][0] : spans[0][1]] == "Headline."
+    assert text[spans[-1][0] : spans[-1][1]] == "Last line."
+    _covers(text, spans)
+
+
+def test_pieces_are_cut_where_a_sentence_ends_best() -> None:
+    from rag.sentences import _WINDOW, _pieces
+
+    def cuts(para: str) -> list[str]:
+        pieces = list(_pieces(para))
+        assert "".join(p for _, p in pieces) == para and [o for o, _ in pieces] == [
+            sum(len(p) for _, p in pieces[:i]) for i in range(len(pieces))
+        ]
+        assert all(_WINDOW // 2 <= len(p) <= _WINDOW for _, p in pieces[:-1])
+        return [para[o - 12 : o + 4] for o, _ in pieces[1:]]
+
+    quoted = "“We agree with the other ministers on the route,” he said. " * 200  # _INNER cuts
+    assert set(cuts(quoted)) == {",” he said. “We "}
+    closed = "Officials said it was “a step towards a joint database.” " * 200  # after the closing quote
+    assert set(cuts(closed)) == {" database.” Offi"}
+    numbered = "The count rose to 5,000 in May 2018. " * 300  # a stop after a figure: weaker, still a stop
+    assert set(cuts(numbered)) == {"n May 2018. The "}
+    words = "refugees crossed the route " * 400  # no stop at all: any space
+    assert all(c[11] == " " for c in cuts(words))
