@@ -8,7 +8,10 @@ Layout (plain files, no pickle):
 
 A build writes a fresh generation folder, then replaces `manifest.json` atomically (temporary
 name, then rename). The manifest is the single commit point: a crash or a refused input at any
-moment leaves the previous index whole and in use. Older generations are removed afterwards.
+moment leaves the previous index whole and in use. Older generations are removed afterwards, and
+what a killed build left behind (a `.gen-*.partial` folder, a `manifest.json.tmp*` file) by a
+later build, once it is stale (`remove_stale_partials`). A manifest edited by hand or cut short
+is refused in one line (`IndexMismatchError`), never a traceback.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +38,9 @@ from .types import Chunk, Document, Sentence
 
 FORMAT = "rag-index/1"
 MANIFEST = "manifest.json"
+STALE_SECONDS = 3600  # a build's leftovers untouched this long belong to a build that is gone
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,6 +75,7 @@ def write_index(
     """Write every part into a new generation, then commit it by replacing the manifest."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(folder)
     gen = f"gen-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     part = folder / f".{gen}.partial"
     part.mkdir()
@@ -102,17 +112,81 @@ def _write_parts(part, documents, chunks, sentences, chunk_vectors, sentence_vec
     bm25.save(part / "bm25")
 
 
+def remove_stale_partials(folder: Path, older_than: float = STALE_SECONDS) -> list[str]:
+    """Remove what killed builds left in `folder`: `.gen-*.partial` folders and `manifest.json.tmp*`
+    files in which nothing was written for `older_than` seconds. Returns their names.
+
+    Why by age and not by process id: there is no build lock yet, and an index folder may be
+    shared by machines or containers with process ids of their own, where a live build's pid
+    looks dead from here (or a dead one's pid has been reused); removing a live build's folder
+    would fail that build. A build only has a partial folder while `write_index` writes it
+    (seconds, minutes for a large corpus), and every file it writes there moves the newest
+    modification time, so a partial folder untouched for an hour belongs to a build that is gone.
+    """
+    folder, now, removed = Path(folder), time.time(), []
+    for path in sorted([*folder.glob(".gen-*.partial"), *folder.glob(f"{MANIFEST}.tmp*")]):
+        try:
+            inside = list(path.rglob("*")) if path.is_dir() and not path.is_symlink() else []
+            newest = max(p.lstat().st_mtime for p in [path, *inside])
+            if now - newest < older_than:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:  # gone meanwhile (another build cleaning up), or not ours to remove
+            continue
+        log.info("removed %s, left by a build that did not finish", path.name)
+        removed.append(path.name)
+    return removed
+
+
 def read_manifest(folder: Path) -> dict:
     path = Path(folder) / MANIFEST
     if not path.exists():
         raise IndexMissingError(f"no index in {folder}: build it with `rag index`")
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise IndexMismatchError(f"{path} is unreadable ({err}): rebuild with `rag index`") from None
-    if manifest.get("format") != FORMAT:
+    if isinstance(manifest, dict) and "format" in manifest and manifest["format"] != FORMAT:
         raise IndexMismatchError(f"{folder} holds an index of format {manifest.get('format')!r}, not {FORMAT!r}: rebuild with `rag index`")
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise IndexMismatchError(f"{path} is damaged ({problem}): rebuild with `rag index`")
     return manifest
+
+
+_GENERATION = re.compile(r"gen-[0-9A-Za-z-]+")
+_REQUIRED = {"format": str, "generation": str, "settings": dict, "counts": dict, "files": dict, "sources": dict}
+
+
+def _json_kind(value) -> str:
+    """'an object', 'an array', 'a string'...: a JSON value's kind, as a user editing the file sees it."""
+    kinds = {dict: "an object", list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(value), "a number")
+
+
+def _manifest_problem(manifest) -> str | None:
+    """What makes `manifest` unusable (a key missing, a value of the wrong kind), or None."""
+    if not isinstance(manifest, dict):
+        return f"it holds {_json_kind(manifest)}, not an object"
+    for key, kind in _REQUIRED.items():
+        if key not in manifest:
+            return f"no {key!r}"
+        if not isinstance(manifest[key], kind):
+            return f"{key!r} is {_json_kind(manifest[key])}, not {_json_kind(kind())}"
+    if not _GENERATION.fullmatch(manifest["generation"]):
+        return f"'generation' is not a generation folder name: {manifest['generation'][:60]!r}"
+    for key in ("documents", "chunks", "sentences"):
+        if not isinstance(manifest["counts"].get(key), int):
+            return f"'counts' has no number of {key}"
+    for name, meta in manifest["files"].items():
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            return f"'files' names a file outside the index: {name[:60]!r}"
+        if not (isinstance(meta, dict) and isinstance(meta.get("bytes"), int) and isinstance(meta.get("sha256"), str)):
+            return f"'files' lacks the size or hash of {name[:60]!r}"
+    return None
 
 
 def check_settings(manifest: dict, cfg: Config, folder: Path) -> None:

@@ -93,3 +93,130 @@ def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch):
     assert read_manifest(cfg.index_dir) == before
     assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([before["generation"], "manifest.json"])
     assert len(open_index(cfg).documents) == 1
+
+
+# --- a hand-edited or cut manifest: one line, never a traceback --------------------------------
+
+
+def _manifest(tmp_path) -> dict:
+    """A manifest as write_index writes one (no generation folder needed to read it)."""
+    return {
+        "format": "rag-index/1",
+        "created": "2024-01-01T00:00:00+00:00",
+        "generation": "gen-20240101T000000-abcdef",
+        "settings": rag.Config.load(index_dir=tmp_path).index_settings(),
+        "versions": {},
+        "counts": {"documents": 1, "chunks": 1, "sentences": 1},
+        "files": {"chunks.jsonl": {"bytes": 10, "sha256": "0" * 64}, "bm25/params.index.json": {"bytes": 2, "sha256": "1" * 64}},
+        "sources": {"a.txt": "2" * 64},
+        "model": {"id": "m", "dimension": 384},
+    }
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (lambda m: [m], "it holds an array, not an object"),
+        (lambda m: "index", "it holds a string, not an object"),
+        (lambda m: {k: v for k, v in m.items() if k != "generation"}, "no 'generation'"),
+        (lambda m: {k: v for k, v in m.items() if k != "format"}, "no 'format'"),
+        (lambda m: {k: v for k, v in m.items() if k != "settings"}, "no 'settings'"),
+        (lambda m: {**m, "files": list(m["files"])}, "'files' is an array, not an object"),
+        (lambda m: {**m, "settings": [1, 2]}, "'settings' is an array, not an object"),
+        (lambda m: {**m, "generation": 7}, "'generation' is a number, not a string"),
+        (lambda m: {**m, "generation": "../../etc"}, "'generation' is not a generation folder name"),
+        (lambda m: {**m, "counts": {"documents": 1}}, "'counts' has no number of chunks"),
+        (lambda m: {**m, "files": {"../../etc/passwd": {"bytes": 1, "sha256": "0"}}}, "names a file outside the index"),
+        (lambda m: {**m, "files": {"chunks.jsonl": {"bytes": "10"}}}, "lacks the size or hash of 'chunks.jsonl'"),
+        (lambda m: {**m, "files": {"chunks.jsonl": None}}, "lacks the size or hash of 'chunks.jsonl'"),
+    ],
+)
+def test_a_hand_edited_manifest_is_refused_in_one_line(tmp_path, edit, expected):
+    (tmp_path / "manifest.json").write_text(json.dumps(edit(_manifest(tmp_path))))
+    for read in (read_manifest, lambda folder: open_index(rag.Config.load(index_dir=folder))):
+        with pytest.raises(IndexMismatchError) as err:
+            read(tmp_path)
+        message = str(err.value)
+        assert expected in message and "is damaged" in message and message.endswith("rebuild with `rag index`")
+        assert "\n" not in message
+
+
+@pytest.mark.parametrize("cut", [0, 1, 40, -2])
+def test_a_truncated_manifest_is_refused_in_one_line(tmp_path, cut):
+    text = json.dumps(_manifest(tmp_path), indent=2)
+    (tmp_path / "manifest.json").write_text(text[:cut] if cut >= 0 else text[:cut] + "\xff")
+    with pytest.raises(IndexMismatchError, match=r"manifest\.json is unreadable .*: rebuild with `rag index`$"):
+        read_manifest(tmp_path)
+    (tmp_path / "manifest.json").write_bytes(b"\xff\xfe{}")  # not UTF-8 at all
+    with pytest.raises(IndexMismatchError, match="is unreadable"):
+        read_manifest(tmp_path)
+
+
+def test_an_intact_manifest_is_read_as_written(tmp_path):
+    (tmp_path / "manifest.json").write_text(json.dumps(_manifest(tmp_path)))
+    assert read_manifest(tmp_path) == _manifest(tmp_path)
+    other = {**_manifest(tmp_path), "format": "rag-index/0"}
+    (tmp_path / "manifest.json").write_text(json.dumps(other))
+    with pytest.raises(IndexMismatchError, match="of format 'rag-index/0', not 'rag-index/1'"):
+        read_manifest(tmp_path)
+
+
+# --- what a killed build leaves behind ---------------------------------------------------------
+
+
+def _age(path, seconds: float) -> None:
+    """Make `path` and everything in it look last written `seconds` ago."""
+    import os
+    import time
+
+    when = time.time() - seconds
+    for p in [*path.rglob("*"), path] if path.is_dir() else [path]:
+        os.utime(p, (when, when), follow_symlinks=False)
+
+
+def test_stale_leftovers_of_a_killed_build_are_removed_and_live_ones_kept(tmp_path):
+    from rag.storage import STALE_SECONDS, remove_stale_partials
+
+    dead = tmp_path / ".gen-20240101T000000-dead01.partial"
+    (dead / "bm25").mkdir(parents=True)
+    (dead / "chunks.jsonl").write_text("{}\n")
+    (dead / "bm25" / "data.npy").write_bytes(b"\x93NUMPY")
+    _age(dead, STALE_SECONDS + 60)
+    live = tmp_path / ".gen-20240101T000000-live01.partial"  # an old folder, a file written just now
+    (live / "bm25").mkdir(parents=True)
+    _age(live, STALE_SECONDS + 60)
+    (live / "chunks.jsonl.tmp123").write_text("{}\n")
+    old_tmp, new_tmp = tmp_path / "manifest.json.tmp4242", tmp_path / "manifest.json.tmp4343"
+    old_tmp.write_text("{")
+    new_tmp.write_text("{")
+    _age(old_tmp, STALE_SECONDS + 60)
+    keep = [tmp_path / "gen-20240101T000000-good01", tmp_path / ".gen-notes", tmp_path / "my.partial"]
+    for k in keep:
+        k.mkdir()
+        _age(k, 10 * STALE_SECONDS)
+    (tmp_path / "manifest.json").write_text("{}")
+    _age(tmp_path / "manifest.json", 10 * STALE_SECONDS)
+
+    assert remove_stale_partials(tmp_path) == [dead.name, old_tmp.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [live.name, new_tmp.name, "manifest.json", *(k.name for k in keep)]
+    )
+    assert remove_stale_partials(tmp_path) == []
+    assert remove_stale_partials(tmp_path, older_than=0) == [live.name, new_tmp.name]
+
+
+def test_a_build_removes_what_a_killed_build_left_and_no_more(tmp_path):
+    from rag.storage import STALE_SECONDS
+
+    cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
+    cfg.index_dir.mkdir()
+    stale = cfg.index_dir / ".gen-20240101T000000-dead01.partial"
+    stale.mkdir()
+    (stale / "chunks.jsonl").write_text("{}\n")
+    _age(stale, STALE_SECONDS + 60)
+    live = cfg.index_dir / ".gen-20240101T000000-live01.partial"  # another build, writing now
+    live.mkdir()
+    rag.index(SEEDS / "000_19e16c48e833ded7.txt", config=cfg)
+    m = read_manifest(cfg.index_dir)
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([live.name, m["generation"], "manifest.json"])
+    assert len(open_index(cfg).documents) == 1
