@@ -62,6 +62,10 @@ def cmd_index(args) -> int:
                 print(f"      - {line[:110]}")
     for doc_id in report.skipped:
         print(f"  {doc_id}: skipped, no text after cleaning")
+    for doc_id, why in report.left_out.items():
+        print(f"  {doc_id}: left out, {why}")
+    for doc_id, note in report.decoding.items():
+        print(f"  {doc_id}: {note}")
     return 0
 
 

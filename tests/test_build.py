@@ -49,3 +49,87 @@ def test_sentences_are_kept_once_despite_overlap():
               rag.Chunk(1, "a", "T", "Three four. Five six.", 9, 30, 6, ((9, 20), (21, 30)))]
     assert [(s.sentence_id, s.chunk_id, s.text) for s in sentences_of(chunks, [doc])] == [
         (0, 0, "One two."), (1, 0, "Three four."), (2, 1, "Five six.")]
+
+
+# --- bad files cost only themselves ----------------------------------------------------------
+
+
+def test_bad_files_are_left_out_or_decoded_and_reported(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Balkan ministers meet\nSecurity ministers met in Sarajevo on Thursday.\n")
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "huge.txt").write_text("Huge\n" + "A long sentence of filler words. " * 400)
+    (corpus / "stray.txt").write_bytes("Poklukar hosts Nešić\nBoštjan Poklukar hosted him in Ljubljana".encode() + b"\xff.\n")
+    (corpus / "wide.txt").write_bytes("Cerar speaks\nMiro Cerar spoke about the Balkan route.\n".encode("utf-16"))
+    cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False, max_file_mb=0.01)
+    report = rag.index(corpus, config=cfg)
+    assert report.documents == 3
+    assert report.left_out == {
+        "huge.txt": "0.0132 MB, over the 0.01 MB limit (the max_file_mb setting, RAG_MAX_FILE_MB)",
+        "passwd.txt": f"a link to {Path('/etc/passwd').resolve()}, outside the corpus folder: not followed",
+    }
+    assert report.decoding == {
+        "stray.txt": "1 byte that is not UTF-8 replaced by U+FFFD (line 2)",
+        "wide.txt": "UTF-16 (byte-order mark)",
+    }
+    idx = rag.load_index(cfg, build_if_missing=False)
+    assert sorted(idx.documents) == ["good.txt", "stray.txt", "wide.txt"]
+    assert idx.documents["stray.txt"].text == "Boštjan Poklukar hosted him in Ljubljana\ufffd."
+    assert idx.documents["wide.txt"].text == "Miro Cerar spoke about the Balkan route."
+    assert not any("root:" in c.text for c in idx.chunks)
+    assert sorted(read_manifest(cfg.index_dir)["sources"]) == ["good.txt", "stray.txt", "wide.txt"]
+
+
+def test_the_build_logs_each_stage(tmp_path, caplog):
+    import logging
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Headline\nOne sentence of news. Another one.\n")
+    (tmp_path / "secret.txt").write_text("Secret\nNot for the index.\n")
+    (corpus / "link.txt").symlink_to(tmp_path / "secret.txt")
+    caplog.set_level(logging.INFO, logger="rag")
+    rag.index(corpus, config=rag.Config.load(index_dir=tmp_path / "idx", progress=False))
+    lines = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    messages = [m for _, _, m in lines]
+    assert messages[0] == f"reading the articles in {corpus}"
+    why = f"a link to {(tmp_path / 'secret.txt').resolve()}, outside the corpus folder: not followed"
+    assert ("rag.build", "WARNING", f"link.txt: left out, {why}") in lines
+    for expected in ("1 articles read and cleaned (0 with no text left)", "split into 1 chunks and 2 sentences",
+                     "embedding chunks: 1 texts", "embedding sentences: 2 texts", f"writing the index to {tmp_path / 'idx'}"):
+        assert expected in messages
+    assert messages[-1].startswith("indexed 1 articles -> 1 chunks, 2 sentences in ")
+
+
+def test_embedding_in_logged_slices_gives_the_vectors_of_one_call(caplog):
+    """Without progress bars a long embedding logs a line per slice; the batches stay the ones a
+    single call makes (same texts together), so the vectors are too. A stand-in model records them."""
+    import logging
+
+    import numpy as np
+
+    from rag.build import _embed_logged
+
+    batches = []
+
+    def fake_embed(texts, model, *, batch_size, progress=False, label=""):
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        out = np.zeros((len(texts), 2), dtype=np.float32)
+        for b in range(0, len(order), batch_size):
+            batch = [texts[i] for i in order[b : b + batch_size]]
+            batches.append(tuple(batch))
+            for i in order[b : b + batch_size]:
+                out[i] = (len(texts[i]), len(batch))
+        return out
+
+    texts = [f"text {'x' * (i * 7919 % 97)} {i}" for i in range(5000)]
+    cfg = rag.Config.load(batch_size=16, progress=True)
+    whole = _embed_logged(fake_embed, texts, cfg, label="embedding chunks")
+    single = list(batches)
+    batches.clear()
+    caplog.set_level(logging.INFO, logger="rag")
+    sliced = _embed_logged(fake_embed, texts, cfg.with_(progress=False), label="embedding chunks")
+    assert batches == single and np.array_equal(sliced, whole)
+    progress = [r.getMessage() for r in caplog.records if "/5000" in r.getMessage()]
+    assert len(progress) == 10 and progress[0].startswith("embedding chunks: 512/5000 (") and progress[-1].startswith("embedding chunks: 5000/5000")

@@ -173,3 +173,87 @@ def test_a_latin1_terminal_gets_its_question_and_a_printable_answer(built, latin
     r = rag_bytes("ask", q, "--index-dir", str(built), "--json", env=latin1)
     assert r.returncode == 0, r.stderr.decode("latin-1")
     assert "Nešić" in json.loads(r.stdout)["text"]  # escaped in the JSON, not lost
+
+
+# --- bad files, a damaged manifest, a build nobody watches -------------------------------------
+
+
+def test_index_reports_the_files_it_left_out_or_decoded_with_a_guess(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "huge.txt").write_text("Huge\n" + "A long sentence of filler words. " * 2000)
+    (corpus / "stray.txt").write_bytes("Poklukar\nBoštjan Poklukar hosted the minister".encode() + b"\xff.\n")
+    (corpus / "wide.txt").write_bytes("Cerar\nMiro Cerar spoke about the route.\n".encode("utf-16"))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "RAG_MAX_FILE_MB": "0.05"}
+    r = subprocess.run([sys.executable, "-m", "rag.cli", "index", str(corpus), "--index-dir", str(tmp_path / "idx"), "-q"],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "indexed 7 articles" in r.stdout
+    assert "  huge.txt: left out, 0.066 MB, over the 0.05 MB limit (the max_file_mb setting, RAG_MAX_FILE_MB)\n" in r.stdout
+    assert f"  passwd.txt: left out, a link to {Path('/etc/passwd').resolve()}, outside the corpus folder: not followed\n" in r.stdout
+    assert "  stray.txt: 1 byte that is not UTF-8 replaced by U+FFFD (line 2)\n" in r.stdout
+    assert "  wide.txt: UTF-16 (byte-order mark)\n" in r.stdout
+    r = rag("ask", "Who did Boštjan Poklukar host?", "--index-dir", str(tmp_path / "idx"), "--json")
+    assert r.returncode == 0 and "root:" not in r.stdout, r.stderr
+
+
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (lambda m: json.dumps([m]), "it holds an array, not an object"),
+        (lambda m: json.dumps({k: v for k, v in m.items() if k != "generation"}), "no 'generation'"),
+        (lambda m: json.dumps({k: v for k, v in m.items() if k != "files"}), "no 'files'"),
+        (lambda m: json.dumps({**m, "settings": list(m["settings"])}), "'settings' is an array, not an object"),
+        (lambda m: json.dumps(m, indent=2)[:300], "is unreadable"),
+    ],
+)
+def test_a_damaged_manifest_is_a_one_line_error(built, tmp_path, damage, expected):
+    folder = tmp_path / "index"
+    shutil.copytree(built, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(damage(manifest))
+    r = rag("ask", "Where did the Balkan ministers meet?", "--index-dir", str(folder))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("error: ") and expected in r.stderr
+    assert r.stderr.rstrip().endswith("rebuild with `rag index`")
+
+
+def test_chat_logs_the_build_of_its_first_start_when_not_on_a_terminal(tmp_path):
+    """`rag chat` with no index builds one first; its output is a pipe here, as in a service log."""
+    import queue
+    import socket
+    import threading
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "003_d7e33aac75d08225.txt", corpus)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "chat", "--index-dir", str(tmp_path / "idx"), "--corpus", str(corpus),
+         "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    seen = []
+    try:
+        while not any(line.startswith("INFO rag.build: indexed 1 articles") for line in seen):
+            seen.append(lines.get(timeout=240))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    text = "".join(seen)
+    assert "Traceback" not in text, text
+    for expected in (f"INFO rag.build: reading the articles in {corpus}", "INFO rag.build: 1 articles read and cleaned",
+                     "INFO rag.build: embedding chunks: ", f"INFO rag.build: writing the index to {tmp_path / 'idx'}"):
+        assert expected in text, text
+    assert "\r" not in text  # no progress bars in a log
+    assert (tmp_path / "idx" / "manifest.json").exists()

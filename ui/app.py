@@ -10,6 +10,7 @@ line in the chat; anything else is logged on the server and shown as one line to
 from __future__ import annotations
 
 import logging
+import sys
 
 import gradio as gr
 
@@ -174,8 +175,11 @@ def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=
     # Libraries log their internals at INFO (faiss's loader, bm25s); only ours is wanted here.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
+    logging.getLogger("rag").setLevel(logging.INFO)  # a build on first start logs each stage
     try:
         cfg = config if config is not None else rag.Config.load()
+        if not sys.stderr.isatty():  # progress bars in a log file are noise: the INFO lines say it
+            cfg = cfg.with_(progress=False)
         print(f"Loading the index in {cfg.index_dir} (building it from {cfg.corpus} if missing)...", flush=True)
         rag.search("warm up", top_k=1, config=cfg)
         demo = build_app(cfg)
