@@ -393,15 +393,21 @@ def test_malformed_streams(body: bytes, expected: str) -> None:
         assert expected in _one_line(info.value)
 
 
+def _reply(h, status: int, body: bytes, content_type: str | None = None) -> None:
+    """Answer one request with `status` and `body`, whole."""
+    h.send_response(status)
+    if content_type:
+        h.send_header("Content-Type", content_type)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
 @pytest.mark.parametrize("status", [401, 404, 500, 503])
 def test_http_error_status(status: int) -> None:
     def behave(h, release):
         body = json.dumps({"error": {"message": f"nope {status}\nsecond line", "type": "x"}}).encode()
-        h.send_response(status)
-        h.send_header("Content-Type", "application/json")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        _reply(h, status, body, "application/json")
 
     with _Endpoint(behave) as ep:
         with pytest.raises(LLMError) as info:
@@ -412,11 +418,7 @@ def test_http_error_status(status: int) -> None:
 
 def test_http_error_with_an_html_page() -> None:
     def behave(h, release):
-        body = b"<html>\n<body>" + b"Bad Gateway " * 500 + b"</body>\n</html>"
-        h.send_response(502)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        _reply(h, 502, b"<html>\n<body>" + b"Bad Gateway " * 500 + b"</body>\n</html>")
 
     with _Endpoint(behave) as ep:
         with pytest.raises(LLMError) as info:
