@@ -159,3 +159,14 @@ def test_cards_escape_markup():
     html = cards.card(cit)
     assert "<script>" not in html and "<b>" not in html and "javascript:" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_hostile_url_stays_inside_its_markdown_link():
+    from rag.types import Answer, Citation
+    from ui import cards
+
+    cit = Citation(n=1, source="x.txt", title="T", snippet="s", score=0.5, url="https://x/a)<img src=x onerror=alert(1)>")
+    footer = cards.sources_footer(Answer("q", "s [1]", [cit], False))
+    target = footer.split("](", 1)[1]
+    assert "<img" not in footer and target.index(")") == target.index(") (x.txt)")  # the link ends where it should
+    assert "(https://x/a%29%3Cimg%20src=x%20onerror=alert%281%29%3E)" in footer

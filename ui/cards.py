@@ -6,7 +6,7 @@ Every value taken from an article is escaped, so a headline or snippet can never
 from __future__ import annotations
 
 import html
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 # Scoped to the sources panel by gr.HTML(css_template=...). Theme variables keep dark mode readable.
 CARDS_CSS = """
@@ -41,6 +41,9 @@ ABSTAINED = (
     '<div class="sources-title">Sources</div>'
     '<p class="sources-empty">None: the articles do not answer this question.</p>'
 )
+
+
+_URL_SAFE = ":/?#@!$&+,;=%-._~"  # what stays literal in a Markdown link target
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -85,7 +88,9 @@ def sources_footer(answer) -> str:
     for c in sorted(answer.citations, key=lambda c: c.n):
         name = md_escape(c.title or c.source)
         url = _safe_url(c.url)
-        label = f"[{name}]({url})" if url else name
+        # Inside Markdown's (...) a raw ")" or "<" would end the link and let HTML in:
+        # every character that is not plain URL syntax is percent-encoded.
+        label = f"[{name}]({quote(url, safe=_URL_SAFE)})" if url else name
         items.append(f"[{c.n}] {label} ({md_escape(c.source)})")
     return "\n\n<sub>Sources: " + " · ".join(items) + "</sub>"
 
