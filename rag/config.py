@@ -21,6 +21,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 GENERATORS = ("extractive", "local", "openai")
+STORES = ("faiss", "milvus")
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
@@ -48,6 +49,11 @@ class Config:
     chunk_overlap: int = 40
     batch_size: int = 64
     max_file_mb: float = 5.0  # larger article files are left out of the index and reported
+    # Vector store: "faiss" (in the index folder) or "milvus" (Milvus Lite file or server, rag/milvus_store.py)
+    store: str = "faiss"
+    exact_max: int = 250_000  # FAISS: exact search up to this many vectors, IVF-SQ8 above (rag/store.py)
+    milvus_uri: str = ""  # "milvus": a local file (Milvus Lite; default <index_dir>/milvus.db) or http://host:19530
+    milvus_token: str = ""  # "milvus": "user:password" or an API key, for a server
     # Retrieval
     mode: str = "hybrid+rerank"  # the best nDCG@10 on SciFact (`rag eval --beir`)
     top_k: int = 5
@@ -110,11 +116,13 @@ class Config:
             )
         if self.generator not in GENERATORS:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}, not {self.generator!r}")
+        if self.store not in STORES:
+            raise ConfigError(f"store must be one of {', '.join(STORES)}, not {self.store!r}")
         if self.fusion not in ("zscore", "rrf"):
             raise ConfigError(f"fusion must be zscore or rrf, not {self.fusion!r}")
         if self.llm_timeout <= 0:
             raise ConfigError(f"llm_timeout must be above 0 seconds, not {self.llm_timeout}")
-        for name in ("top_k", "batch_size", "candidates", "max_citations", "rrf_k", "llm_threads", "llm_max_tokens"):
+        for name in ("top_k", "batch_size", "candidates", "exact_max", "max_citations", "rrf_k", "llm_threads", "llm_max_tokens"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not (0.0 <= self.min_confidence <= 1.0 or self.min_confidence == -1.0):

@@ -1,72 +1,248 @@
-"""Vectors -> a searchable, persisted vector store; a query vector -> (scores, ids).
+"""Unit vectors under stable int64 ids -> a searchable, persisted vector store; a query -> (scores, ids).
 
-`VectorStore` is the interface the rest of the pipeline uses, so another backend (Milvus, or a
-FAISS IVF/HNSW index for large corpora) can replace `FaissStore` without touching callers.
-Ids are row numbers: chunk ids for the chunk store, sentence ids for the sentence store.
+`VectorStore` is the interface the pipeline uses; one setting (`Config.store`) chooses the backend
+and `new_store` the index type by expected size:
+
+- "flat": exact inner product, FAISS `IndexIDMap2` over `IndexFlatIP` (up to `Config.exact_max`).
+- "ivf-sq8": FAISS IVF with 8-bit scalar quantization (above it): nlist about 4*sqrt(N), trained
+  on the first vectors added, nprobe then measured on them for recall@10 >= `RECALL_TARGET`.
+  `nlist`, `nprobe` and the id table are part of the index file, so `open` restores them.
+- "milvus": `rag.milvus_store.MilvusStore` (Milvus Lite file or a Milvus server).
+
+Ids are the caller's, never row numbers (an index file written before ids existed, a plain
+`IndexFlatIP`, opens with ids = rows). On unit vectors inner product is cosine similarity.
+
+>>> s = FaissStore(np.eye(3, dtype=np.float32))
+>>> s.search(np.array([0, 1, 0], dtype=np.float32), 1)
+(array([1.], dtype=float32), array([1]))
+>>> s.delete(np.array([1])); s.search(np.array([0, 1, 0], dtype=np.float32), 1)[1].tolist(), s.ids().tolist()
+([0], [0, 2])
 """
 
 from __future__ import annotations
 
+import math
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+KINDS = ("flat", "ivf-sq8", "milvus")
+RECALL_TARGET = 0.97  # nprobe is tuned to this on the build's own vectors: a margin above 0.95
+TUNE_QUERIES = 200
+SCORE_ALLOWED_MAX = 10_000  # an IVF search restricted to fewer ids scores them all instead
+
 
 class VectorStore(Protocol):
+    """Unit vectors under stable int64 ids (never row numbers); inner-product search."""
+
     dim: int
+    kind: str
 
     def __len__(self) -> int: ...
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k inner products of one unit query vector: (scores, ids), best first."""
+    def ids(self) -> np.ndarray:
+        """Every stored id, int64, ascending."""
 
-    def score(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Exact inner products of the query with the vectors `ids` (for fusion and MMR)."""
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Store float32 (n, dim) `vectors` under int64 `ids` not yet present."""
+
+    def delete(self, ids: np.ndarray) -> None:
+        """Remove `ids`; ids absent are ignored."""
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) of one query, best first; `allowed` (int64 ids) restricts the search."""
 
     def vectors(self, ids: np.ndarray) -> np.ndarray: ...
+
+    def score(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Inner products of the query with the stored vectors `ids`, in that order."""
 
     def save(self, path: Path) -> None: ...
 
 
-class FaissStore:
-    """Exact inner-product search (IndexFlatIP): on unit vectors that is cosine similarity.
+def new_store(cfg, dim: int, expected_size: int) -> VectorStore:
+    """An empty store of the configured backend, its index type chosen by `expected_size`."""
+    if getattr(cfg, "store", "faiss") == "milvus":
+        from .milvus_store import MilvusStore
 
-    >>> s = FaissStore(np.eye(3, dtype=np.float32))
-    >>> s.search(np.array([0, 1, 0], dtype=np.float32), 1)
-    (array([1.], dtype=float32), array([1]))
+        return MilvusStore.create(cfg, dim)
+    if expected_size <= getattr(cfg, "exact_max", 250_000):
+        return FaissStore.flat(dim)
+    return FaissStore.ivf(dim, expected_size)
+
+
+def open_store(path: Path, kind: str, cfg) -> VectorStore:
+    """The store `save` wrote at `path`; `kind` is what the manifest recorded."""
+    if kind == "milvus":
+        from .milvus_store import MilvusStore
+
+        return MilvusStore.open(path, cfg)
+    store = FaissStore.open(path)
+    if store.kind != kind:
+        raise ValueError(f"{path} holds a {store.kind} index, not {kind}")
+    return store
+
+
+def _ids(ids) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
+
+
+@contextmanager
+def _one_thread():
+    """One OpenMP thread for one query: waking the thread pool costs more than it saves.
+
+    The setting is per calling thread (an OpenMP ICV), so other threads' builds keep theirs.
+    """
+    import faiss
+
+    n = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(n)
+
+
+class FaissStore:
+    """A FAISS index under caller ids: "flat" (IDMap2 + FlatIP, exact) or "ivf-sq8" (approximate).
+
+    `FaissStore(vectors)` is a flat store with ids 0..n-1.
     """
 
     def __init__(self, vectors: np.ndarray | None = None, *, index=None):
         import faiss
 
+        if isinstance(index, faiss.IndexFlat):  # written before ids existed: ids are rows
+            vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
+            index = None
         if index is None:
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-            index = faiss.IndexFlatIP(vectors.shape[1])
-            index.add(vectors)
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
+            index.add_with_ids(vectors, np.arange(len(vectors), dtype=np.int64))
         self.index = index
         self.dim = index.d
+        self.kind = "ivf-sq8" if isinstance(index, faiss.IndexIVF) else "flat"
+
+    @classmethod
+    def flat(cls, dim: int) -> "FaissStore":
+        return cls(np.zeros((0, dim), dtype=np.float32))
+
+    @classmethod
+    def ivf(cls, dim: int, expected_size: int) -> "FaissStore":
+        """An untrained IVF-SQ8 store; the first `add` trains it (give it a representative batch)."""
+        import faiss
+
+        # About 4*sqrt(N) lists, but at least 39 training points per list (FAISS's own minimum).
+        nlist = max(1, min(round(4 * math.sqrt(expected_size)), expected_size // 39))
+        index = faiss.index_factory(dim, f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
+        index.cp.niter = 10  # k-means iterations: 25 (the default) costs 2.5x for no recall here
+        index.cp.max_points_per_centroid = 64  # train on at most 64*nlist vectors
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+        return cls(index=index)
 
     def __len__(self) -> int:
         return self.index.ntotal
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        k = min(k, len(self))
+    @property
+    def nprobe(self) -> int | None:
+        return self.index.nprobe if self.kind == "ivf-sq8" else None
+
+    def ids(self) -> np.ndarray:
+        import faiss
+
+        if self.kind == "flat":
+            return np.sort(faiss.vector_to_array(self.index.id_map).astype(np.int64))
+        inv = self.index.invlists
+        parts = [faiss.rev_swig_ptr(inv.get_ids(i), inv.list_size(i)).copy() for i in range(inv.nlist) if inv.list_size(i)]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        ids, vectors = _ids(ids), np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        if len(ids) != len(vectors):
+            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
+        if len(ids) == 0:
+            return
+        if len(np.unique(ids)) != len(ids) or np.isin(ids, self.ids()).any():
+            raise ValueError("add: some ids are repeated or already stored")
+        if not self.index.is_trained:
+            self.index.train(vectors)
+            self.index.add_with_ids(vectors, ids)
+            self.tune(vectors, ids)
+        else:
+            self.index.add_with_ids(vectors, ids)
+
+    def delete(self, ids: np.ndarray) -> None:
+        import faiss
+
+        ids = _ids(ids)
+        if len(ids) == 0 or len(self) == 0:
+            return
+        # The IVF id table (a hash table) removes only by an explicit array of ids.
+        sel = faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)) if self.kind == "ivf-sq8" else faiss.IDSelectorBatch(len(ids), faiss.swig_ptr(ids))
+        self.index.remove_ids(sel)
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        import faiss
+
+        k = min(k, len(self) if allowed is None else len(allowed))
         if k <= 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        scores, ids = self.index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        params = None
+        if allowed is not None:
+            allowed = _ids(allowed)
+            if self.kind == "ivf-sq8" and len(allowed) <= SCORE_ALLOWED_MAX:
+                return self._score_all(q[0], allowed, k)
+            sel = faiss.IDSelectorBatch(len(allowed), faiss.swig_ptr(allowed))
+            if self.kind == "flat":
+                params = faiss.SearchParameters(sel=sel)
+            else:  # probe more lists in proportion, so as many allowed vectors are compared
+                share = max(len(allowed) / max(len(self), 1), 1e-9)
+                params = faiss.SearchParametersIVF(sel=sel, nprobe=min(self.index.nlist, math.ceil(self.index.nprobe / share)))
+        with _one_thread():
+            scores, ids = self.index.search(q, k, params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
 
+    def _score_all(self, q: np.ndarray, allowed: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        present = allowed[np.isin(allowed, self.ids())]
+        scores = self.score(q, present)
+        order = np.lexsort((present, -scores))[:k]
+        return scores[order], present[order]
+
     def vectors(self, ids: np.ndarray) -> np.ndarray:
-        ids = np.asarray(ids, dtype=np.int64)
+        """The stored vectors of `ids` (for "ivf-sq8", decoded from 8 bits: within about 1e-2)."""
+        ids = _ids(ids)
         if len(ids) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self.index.reconstruct_batch(ids)
 
     def score(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return self.vectors(ids) @ np.asarray(query, dtype=np.float32)
+
+    def tune(self, vectors: np.ndarray, ids: np.ndarray, target: float = RECALL_TARGET) -> int:
+        """Set nprobe to the smallest power of two reaching `target` recall@10 (IVF only).
+
+        Measured leave-one-out: a sample of the stored `vectors` are the queries, each one's exact
+        ten nearest others (brute force on the float vectors) the truth. Returns nprobe.
+        """
+        if self.kind != "ivf-sq8":
+            return 0
+        n = len(vectors)
+        rng = np.random.default_rng(0)
+        pick = rng.choice(n, size=min(TUNE_QUERIES, n), replace=False)
+        truth = _exact_top(vectors, ids, vectors[pick], 11)
+        nprobe = 1
+        while True:
+            self.index.nprobe = nprobe
+            _, found = self.index.search(vectors[pick], 11)
+            hits = [len(set(t[t != ids[p]][:10]) & set(f[f != ids[p]][:10])) for t, f, p in zip(truth, found, pick)]
+            if np.mean(hits) / min(10, n - 1) >= target or nprobe >= self.index.nlist:
+                return nprobe
+            nprobe = min(nprobe * 2, self.index.nlist)
 
     def save(self, path: Path) -> None:
         """Write to a temporary name, then rename: a crash never leaves a half-written file."""
@@ -81,3 +257,16 @@ class FaissStore:
         import faiss
 
         return cls(index=faiss.read_index(str(path)))
+
+
+def _exact_top(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Ids of each query's exact top-k among `vectors`, in blocks (memory stays small at 1M)."""
+    best_s = np.full((len(queries), 0), -np.inf, dtype=np.float32)
+    best_i = np.zeros((len(queries), 0), dtype=np.int64)
+    for start in range(0, len(vectors), 65536):
+        s = queries @ vectors[start : start + 65536].T
+        s = np.concatenate([best_s, s], axis=1)
+        i = np.concatenate([best_i, np.broadcast_to(ids[start : start + 65536], (len(queries), s.shape[1] - best_s.shape[1]))], axis=1)
+        top = np.argsort(-s, axis=1, kind="stable")[:, :k]
+        best_s, best_i = np.take_along_axis(s, top, 1), np.take_along_axis(i, top, 1)
+    return best_i

@@ -76,3 +76,145 @@ def test_save_replaces_an_existing_file(tmp_path, store) -> None:
     store.save(path)
     assert len(FaissStore.open(path)) == 4
     assert os.listdir(tmp_path) == ["chunks.faiss"]
+
+
+# --- Stable ids, add, delete, filters (the VectorStore contract) ---
+
+def test_ids_are_the_callers_not_rows() -> None:
+    s = FaissStore.flat(3)
+    s.add(np.array([40, 10, 30, 20]), V)
+    assert s.ids().tolist() == [10, 20, 30, 40] and s.ids().dtype == np.int64
+    assert s.search(Q, 2)[1].tolist() == [10, 40]  # V[1] is stored under 10, V[0] under 40
+    assert np.array_equal(s.vectors(np.array([30, 10])), V[[2, 1]])
+    assert s.score(Q, np.array([20, 10])) == pytest.approx([0.0, 1.0], abs=1e-6)
+    assert s.kind == "flat"
+
+
+def test_delete_then_add_keeps_other_ids(store) -> None:
+    store.delete(np.array([1, 99]))  # 99 is absent: ignored
+    assert store.ids().tolist() == [0, 2, 3]
+    assert store.search(Q, 2)[1].tolist() == [0, 2]
+    store.add(np.array([7]), V[1:2])
+    assert store.search(Q, 1)[1].tolist() == [7] and len(store) == 4
+    store.delete(np.array([], dtype=np.int64))
+    assert len(store) == 4
+
+
+def test_add_refuses_an_id_already_stored_or_repeated(store) -> None:
+    with pytest.raises(ValueError):
+        store.add(np.array([2]), V[:1])
+    with pytest.raises(ValueError):
+        store.add(np.array([8, 8]), V[:2])
+    with pytest.raises(ValueError):
+        store.add(np.array([8, 9]), V[:1])
+    assert len(store) == 4
+
+
+def test_search_allowed_restricts_to_those_ids(store) -> None:
+    scores, ids = store.search(Q, 3, allowed=np.array([3, 2]))
+    assert ids.tolist() == [2, 3] and scores == pytest.approx([0.48, 0.0], abs=1e-6)
+    assert store.search(Q, 3, allowed=np.array([], dtype=np.int64))[1].tolist() == []
+    assert store.search(Q, 3, allowed=np.array([5, 0]))[1].tolist() == [0]  # 5 is absent
+
+
+def test_an_index_file_written_before_ids_opens_with_ids_as_rows(tmp_path) -> None:
+    import faiss
+
+    old = faiss.IndexFlatIP(3)
+    old.add(V)
+    faiss.write_index(old, str(tmp_path / "chunks.faiss"))
+    s = FaissStore.open(tmp_path / "chunks.faiss")
+    assert (s.kind, s.ids().tolist()) == ("flat", [0, 1, 2, 3])
+    assert s.search(Q, 4)[1].tolist() == [1, 0, 2, 3]
+    assert np.array_equal(s.vectors(np.arange(4)), V)
+
+
+# --- Index type by size ---
+
+def _cfg(**kw):
+    from rag.config import Config
+
+    return Config.load(**kw)
+
+
+def test_new_store_is_exact_up_to_exact_max_then_ivf() -> None:
+    from rag.store import new_store
+
+    assert new_store(_cfg(exact_max=1000), 8, 1000).kind == "flat"
+    ivf = new_store(_cfg(exact_max=1000), 8, 40_000)
+    assert ivf.kind == "ivf-sq8" and ivf.index.nlist == 800  # 4 * sqrt(40,000)
+    assert FaissStore.ivf(8, 1000).index.nlist == 25  # at least 39 training vectors per list
+
+
+@pytest.fixture(scope="module")
+def clustered_set():
+    from eval.synthetic import clustered
+
+    base, queries = clustered(4000, 32, seed=0, clusters=40), clustered(100, 32, seed=1, clusters=40)
+    ids = np.arange(4000, dtype=np.int64) * 3 + 7  # not rows
+    ivf = FaissStore.ivf(32, 4000)
+    ivf.add(ids, base)
+    return base, queries, ids, ivf
+
+
+def _recall(store, base, ids, queries, allowed=None) -> float:
+    exact = FaissStore.flat(base.shape[1])
+    exact.add(ids, base)
+    hits = [len(set(exact.search(q, 10, allowed)[1]) & set(store.search(q, 10, allowed)[1])) for q in queries]
+    return float(np.mean(hits)) / 10
+
+
+def test_ivf_recall_at_10_against_exact_search(clustered_set) -> None:
+    base, queries, ids, ivf = clustered_set
+    assert ivf.kind == "ivf-sq8" and 1 <= ivf.nprobe < ivf.index.nlist  # tuned, not exhaustive
+    assert _recall(ivf, base, ids, queries) >= 0.95
+    assert ivf.ids().tolist() == ids.tolist()
+
+
+def test_ivf_search_allowed_small_and_large(clustered_set) -> None:
+    base, queries, ids, ivf = clustered_set
+    few = ids[::97]  # scored one by one
+    assert _recall(ivf, base, ids, queries[:20], few) >= 0.95
+    assert set(ivf.search(queries[0], 10, few)[1]) <= set(few)
+    half = ids[::2]
+    import rag.store as store_mod
+
+    old, store_mod.SCORE_ALLOWED_MAX = store_mod.SCORE_ALLOWED_MAX, 100  # take the IVF filter path
+    try:
+        assert _recall(ivf, base, ids, queries[:20], half) >= 0.95
+        assert set(ivf.search(queries[0], 10, half)[1]) <= set(half)
+    finally:
+        store_mod.SCORE_ALLOWED_MAX = old
+
+
+def test_ivf_vectors_are_decoded_within_8_bit_error(clustered_set) -> None:
+    base, _, ids, ivf = clustered_set
+    assert np.abs(ivf.vectors(ids[[5, 0]]) - base[[5, 0]]).max() < 0.02
+
+
+def test_ivf_save_open_keeps_nlist_nprobe_and_results(tmp_path, clustered_set) -> None:
+    from rag.store import open_store
+
+    base, queries, ids, ivf = clustered_set
+    ivf.save(tmp_path / "chunks.faiss")
+    opened = open_store(tmp_path / "chunks.faiss", "ivf-sq8", _cfg())
+    assert (opened.kind, opened.index.nlist, opened.nprobe) == ("ivf-sq8", ivf.index.nlist, ivf.nprobe)
+    for q in queries[:5]:
+        assert [a.tolist() for a in opened.search(q, 10)] == [a.tolist() for a in ivf.search(q, 10)]
+    with pytest.raises(ValueError):
+        open_store(tmp_path / "chunks.faiss", "flat", _cfg())
+
+
+def test_ivf_delete_and_add_after_training(tmp_path) -> None:
+    from eval.synthetic import clustered
+
+    base = clustered(2000, 16, seed=2, clusters=20)
+    s = FaissStore.ivf(16, 2000)
+    s.add(np.arange(1500), base[:1500])
+    s.add(np.arange(1500, 2000), base[1500:])  # trained already: just added
+    s.delete(np.array([3, 1999, 123456]))
+    assert len(s) == 1998 and 3 not in s.ids() and 1999 not in s.ids()
+    assert s.search(base[4], 1)[1].tolist() == [4]
+    assert s.search(base[3], 1)[1].tolist() != [3]
+    s.save(tmp_path / "x.faiss")
+    assert FaissStore.open(tmp_path / "x.faiss").ids().tolist() == s.ids().tolist()
