@@ -51,10 +51,26 @@ def _config(args: argparse.Namespace, **extra) -> Config:
 def cmd_index(args) -> int:
     from .build import index
 
-    cfg = _config(args, progress=False if args.quiet or not sys.stderr.isatty() else None)
+    cfg = _config(args, progress=False if args.quiet or not sys.stderr.isatty() else None,
+                  lock_wait=float("inf") if args.wait else None)
     report = index(args.path, config=cfg)
-    print(f"indexed {report.documents} articles -> {report.chunks} chunks, {report.sentences} sentences "
-          f"in {report.seconds:.1f}s ({report.chunks_per_second:.0f} chunks/s) into {report.folder}")
+    ch = report.changes
+    if report.up_to_date:
+        print(f"the index in {report.folder} is up to date: {report.documents} articles, {report.chunks} chunks, "
+              f"{report.sentences} sentences; nothing to do ({report.seconds:.1f}s)")
+    else:
+        print(f"indexed {report.documents} articles -> {report.chunks} chunks, {report.sentences} sentences "
+              f"in {report.seconds:.1f}s ({report.chunks_per_second:.0f} chunks/s) into {report.folder}")
+        print(f"  articles: {len(ch.added)} added, {len(ch.changed)} changed, {len(ch.removed)} removed, "
+              f"{len(ch.redone)} redone, {len(ch.unchanged)} unchanged"
+              + (f" (built whole: {report.rebuilt})" if report.rebuilt else ""))
+        print(f"  vectors: {report.embedded} embedded, {report.cached} from the cache, {report.kept} kept")
+    if args.verbose or len(ch.added) + len(ch.changed) + len(ch.removed) + len(ch.redone) <= 20:
+        for what in ("added", "changed", "removed"):
+            for doc_id in getattr(ch, what) if not report.rebuilt else ():
+                print(f"  {doc_id}: {what}")
+    for doc_id in ch.redone:
+        print(f"  {doc_id}: redone, its cleaned text changed with other articles (lines repeated across articles)")
     for doc_id, lines in report.removed.items():
         print(f"  {doc_id}: removed {len(lines)} boilerplate line(s)")
         if args.verbose:
@@ -149,7 +165,7 @@ def cmd_eval(args) -> int:
 def cmd_chat(args) -> int:
     from ui.app import main as launch
 
-    launch(host=args.host, port=args.port, config=_config(args))
+    launch(host=args.host, port=args.port, config=_config(args), auth_file=args.auth_file)
     return 0
 
 
@@ -161,6 +177,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", type=Path, help="folder or file of .txt/.md/.html articles (default: seeds/)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     s.add_argument("-v", "--verbose", action="store_true", help="list every boilerplate line removed")
+    s.add_argument("--wait", action="store_true", help="if another `rag index` is writing this index, wait for it "
+                   "(default: refuse after lock_wait seconds, RAG_LOCK_WAIT)")
     _config_flags(s)
     s.set_defaults(func=cmd_index)
 
@@ -187,8 +205,10 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("chat", help="open the chat window")
-    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default: 127.0.0.1, this machine only; 0.0.0.0 opens it to the network)")
     s.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    s.add_argument("--auth-file", type=Path, help="require a login: a file of user:password lines")
     _config_flags(s)
     s.set_defaults(func=cmd_chat)
     return p

@@ -1,34 +1,27 @@
 """The chat window: ask about the news articles, watch the answer stream in, check its sources.
 
-    rag chat [--host 127.0.0.1] [--port 7860]
+    rag chat [--host 127.0.0.1] [--port 7860] [--auth-file FILE]
 
-`build_app(config)` returns the gr.Blocks; `main()` launches it. Follow-up questions pass the
-conversation so far to rag as `history`. Errors a user can fix (rag.errors.RagError) show as one
-line in the chat; anything else is logged on the server and shown as one line too.
+`build_app(config)` returns the gr.Blocks (laid out in `ui.layout`, its events in `ui.handlers`);
+`launch(demo, ...)` serves it with this app's theme, queue and limits; `main()` does both.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import gradio as gr
 
 import rag
-from rag.errors import RagError
-from ui import cards
+from rag.errors import ConfigError, RagError
+from ui.handlers import one_line
 
 log = logging.getLogger(__name__)
+QUEUE_MAX = 256  # questions waiting beyond this are told the server is busy, not kept waiting
 
-EXAMPLES = [
-    "Where did the Balkan ministers meet?",
-    "What did the Balkan countries agree to create to track migrants?",
-    "Who did Boštjan Poklukar host?",
-    "What did Cerar say about the Balkan migration route?",
-]
-
-# Gradio 6 takes theme and CSS in launch(): use `launch(demo, ...)` below, as main() does.
-# System fonts only: the page must look right offline, with no font downloads.
+# Gradio 6 takes theme and CSS in launch(). System fonts only: the page must look right offline.
 THEME = gr.themes.Default(
     primary_hue="blue",
     font=("system-ui", "-apple-system", "Segoe UI", "Roboto", "Liberation Sans", "sans-serif"),
@@ -36,137 +29,61 @@ THEME = gr.themes.Default(
 )
 CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
+#header { align-items: center; }
+#status .status { margin: 0; text-align: right; color: var(--body-text-color-subdued); font-size: var(--text-sm); }
+#status .status-problem { color: var(--color-accent); }
 #examples { flex-wrap: wrap; gap: 6px; align-items: center; }
 #examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
-#examples button { white-space: nowrap; }
+#examples button { white-space: nowrap; max-width: 100%; overflow: hidden; text-overflow: ellipsis; }
 #chat .placeholder-content { text-align: center; padding: 0 15%; color: var(--body-text-color-subdued); }
 #sources { border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg);
            max-height: 576px; overflow-y: auto !important; }
 """
 
-PLACEHOLDER = (
-    "**Ask about the news articles.**\n\n"
-    "Answers quote the articles and cite them with [1], [2] markers; "
-    "the sources appear on the right. Follow-up questions keep the conversation's context."
-)
-
-
-def _one_line(text) -> str:
-    """An error as one line, starting with a capital letter."""
-    line = " ".join(str(text).split())
-    return line[:1].upper() + line[1:]
-
-
-def _new_session() -> dict:
-    # "chat": what the Chatbot shows; "history": the clean turns rag sees (no errors, no footers);
-    # "sources": the panel for the latest answer, shown again after an error.
-    return {"chat": [], "history": [], "sources": cards.EMPTY}
-
 
 def build_app(config=None) -> gr.Blocks:
     """The chat app over rag, answering with `config` (default: rag.Config.load())."""
+    from ui.layout import build
+
+    return build(config if config is not None else rag.Config.load())
+
+
+def launch(demo: gr.Blocks, *, config=None, **kwargs):
+    """demo.queue(...).launch(**kwargs) with this app's theme, CSS, queue size and upload limit."""
     cfg = config if config is not None else rag.Config.load()
-
-    def respond(question, session):
-        """Stream one answer: yields (chat, sources panel, textbox, session)."""
-        session = session or _new_session()
-        question = question or ""
-        chat, history, panel = list(session["chat"]), list(session["history"]), session["sources"]
-        if question.strip():
-            chat.append({"role": "user", "content": question})
-            yield chat, cards.PENDING, "", session
-        text, final = "", None
-        try:
-            for event in rag.stream(question, top_k=cfg.top_k, history=history, config=cfg):
-                if isinstance(event, str):
-                    text += event
-                    shown = cards.md_escape(text)
-                    yield chat + [{"role": "assistant", "content": shown}], gr.skip(), gr.skip(), session
-                else:
-                    final = event
-            if final is None:
-                raise RuntimeError("the answer stream ended without a final answer")
-        except Exception as err:  # noqa: BLE001 - every failure becomes one line in the chat
-            if isinstance(err, RagError):
-                message = f"⚠ {_one_line(err)}"
-            else:  # a bug, not the user's fault: the traceback goes to the server log
-                log.exception("answering %r failed", question)
-                message = "⚠ Something went wrong while answering; the details are in the server log."
-            chat.append({"role": "assistant", "content": message})
-            yield chat, panel, "", {"chat": chat, "history": history, "sources": panel}
-            return
-        note = final.checks.get("fallback")  # the language model could not answer: say why, in one line
-        note = f"\n\n_⚠ {cards.md_escape(_one_line(note))}; the answer is quoted from the articles instead._" if note else ""
-        chat.append({"role": "assistant", "content": cards.md_escape(final.text) + note + cards.sources_footer(final)})
-        history += [
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": final.text},
-        ]
-        panel = cards.sources_html(final)
-        yield chat, panel, gr.skip(), {"chat": chat, "history": history, "sources": panel}
-
-    def clear():
-        return [], cards.EMPTY, "", _new_session()
-
-    with gr.Blocks(title="News QA", analytics_enabled=False) as demo:
-        session = gr.State(_new_session())
-        gr.Markdown("## News QA\nAnswers grounded in the article collection, with their sources.")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=360):
-                chatbot = gr.Chatbot(
-                    label="Conversation",
-                    height=520,
-                    placeholder=PLACEHOLDER,
-                    feedback_options=None,
-                    buttons=["copy"],
-                    group_consecutive_messages=False,
-                    elem_id="chat",
-                )
-                with gr.Row():
-                    textbox = gr.Textbox(
-                        label="Question",
-                        placeholder="Ask a question and press Enter…",
-                        show_label=False,
-                        container=False,
-                        scale=5,
-                        autofocus=True,
-                        elem_id="question",
-                    )
-                    send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
-                    new_chat = gr.Button("New chat", variant="secondary", scale=1, min_width=80)
-                with gr.Row(elem_id="examples"):
-                    gr.Markdown("**Try:**", container=False, min_width=0)
-                    example_buttons = [
-                        gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0)
-                        for q in EXAMPLES
-                    ]
-            with gr.Column(scale=2, min_width=300):
-                sources = gr.HTML(
-                    cards.EMPTY,
-                    label="Sources",
-                    css_template=cards.CARDS_CSS,
-                    js_on_load=None,
-                    elem_id="sources",
-                    padding=True,
-                )
-
-        outputs = [chatbot, sources, textbox, session]
-        shared = dict(outputs=outputs, concurrency_id="rag", concurrency_limit=1)
-        textbox.submit(respond, [textbox, session], api_name="ask", **shared)
-        send.click(respond, [textbox, session], api_visibility="private", **shared)
-        for button in example_buttons:
-            button.click(respond, [button, session], api_visibility="private", **shared)
-        new_chat.click(clear, None, outputs, api_name="clear")
-        chatbot.clear(clear, None, outputs, api_visibility="private")
-    return demo
+    kwargs.setdefault("max_file_size", int(cfg.max_file_mb * 1_000_000))
+    kwargs.setdefault("footer_links", ["api"])
+    return demo.queue(max_size=QUEUE_MAX).launch(theme=THEME, css=CSS, **kwargs)
 
 
-def launch(demo: gr.Blocks, **kwargs):
-    """demo.queue().launch(**kwargs) with this app's theme and CSS."""
-    return demo.queue().launch(theme=THEME, css=CSS, **kwargs)
+def one_thread_per_request() -> None:
+    """Run torch on one thread: the server answers several questions at once, each on its own
+    thread, and on 2 cores an OpenMP team per question waits on the others (embedding one
+    question took 0.48 s instead of 0.03 s with another process busy)."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
-def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=None) -> None:
+def read_auth_file(path: str | Path) -> list[tuple[str, str]]:
+    """`user:password` lines (blank lines and # comments skipped) -> Gradio's auth list."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise ConfigError(f"cannot read the auth file {path}: {err.strerror or err}") from None
+    pairs = []
+    for n, line in enumerate(lines, 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            user, sep, password = line.strip().partition(":")
+            if not (sep and user and password):
+                raise ConfigError(f"{path}, line {n}: expected user:password")
+            pairs.append((user, password))
+    if not pairs:
+        raise ConfigError(f"the auth file {path} names no user (lines of user:password)")
+    return pairs
+
+
+def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=None, auth_file=None) -> None:
     """Launch the chat window; it binds to loopback unless `host` says otherwise.
 
     The index is loaded first (built from the corpus if missing) and the model warmed up, in
@@ -178,11 +95,22 @@ def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=
     logging.getLogger("rag").setLevel(logging.INFO)  # a build on first start logs each stage
     try:
         cfg = config if config is not None else rag.Config.load()
+        auth = read_auth_file(auth_file) if auth_file else None
         if not sys.stderr.isatty():  # progress bars in a log file are noise: the INFO lines say it
             cfg = cfg.with_(progress=False)
         print(f"Loading the index in {cfg.index_dir} (building it from {cfg.corpus} if missing)...", flush=True)
-        rag.search("warm up", top_k=1, config=cfg)
+        one_thread_per_request()
+        list(rag.stream("warm up", config=cfg))  # loads the index, the models and the answerer
         demo = build_app(cfg)
     except RagError as err:
-        raise SystemExit(f"error: {_one_line(err)}") from None
-    launch(demo, server_name=host, server_port=port, share=share)
+        raise SystemExit(f"error: {one_line(err)}") from None
+    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
+        print(f"warning: serving on {host} without a login: anyone who can reach this port can ask "
+              "questions and add articles (see --auth-file)", file=sys.stderr, flush=True)
+    launch(demo, config=cfg, server_name=host, server_port=port, share=share, auth=auth)
+
+
+if __name__ == "__main__":  # python -m ui.app [--host H] [--port P]: the same as `rag chat`
+    from rag.cli import main as cli
+
+    raise SystemExit(cli(["chat", *sys.argv[1:]]))
