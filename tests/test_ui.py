@@ -42,6 +42,7 @@ def serve(config):
     demo = build_app(config)
     _, url, _ = launch(
         demo,
+        config=config,
         server_name="127.0.0.1",
         server_port=free_port(),
         prevent_thread_lock=True,

@@ -34,7 +34,8 @@ CSS = """
 #status .status-problem { color: var(--color-accent); }
 #examples { flex-wrap: wrap; gap: 6px; align-items: center; }
 #examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
-#examples button { white-space: nowrap; max-width: 100%; overflow: hidden; text-overflow: ellipsis; }
+#examples button { white-space: nowrap; max-width: 100%; overflow: hidden; text-overflow: ellipsis;
+                   display: block; text-align: left; }
 #chat .placeholder-content { text-align: center; padding: 0 15%; color: var(--body-text-color-subdued); }
 #sources { border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg);
            max-height: 576px; overflow-y: auto !important; }

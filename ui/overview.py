@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-HEADLINE_CHARS = 90  # a longer headline is cut (at a space) so its example button stays one line
+HEADLINE_CHARS = 70  # a longer headline is cut (at a space) so its example button stays one line
 
 
 def example_question(headline: str) -> str:
