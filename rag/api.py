@@ -37,7 +37,7 @@ def load_index(cfg: Config, *, build_if_missing: bool = True) -> Index:
                 raise
             from .build import index
 
-            index(cfg.corpus, config=cfg)
+            index(cfg.corpus, config=cfg.with_(lock_wait=float("inf")))  # another build of it: wait, then reuse it
             gen = read_manifest(cfg.index_dir)["generation"]
         cached = _loaded.get(key)
         if cached is None or cached[0] != gen:

@@ -1,8 +1,15 @@
 """Articles (a folder, or Documents) -> a stored index: the ingestion pipeline, stage by stage.
 
 >>> report = index("seeds", config=Config.load(index_dir="/tmp/rag-doctest-index"))  # doctest: +SKIP
->>> report.chunks  # doctest: +SKIP
-22
+>>> report.chunks, report.changes.added[:1]  # doctest: +SKIP
+(22, ('000_19e16c48e833ded7.txt',))
+
+Incremental: only documents that are new or whose cleaned text changed are chunked and embedded;
+the chunks of documents gone leave the stores; every vector is looked up in the vector cache
+(rag.vcache) before the model is asked, so no text is embedded twice, and a build killed half-way
+resumes from what it embedded. A corpus whose files and settings are those of the index is a no-op.
+One build writes at a time (rag.lock); what it writes becomes the index only when the manifest is
+replaced (rag.storage), so a kill at any moment leaves the last good index in use.
 
 Each stage logs a line at INFO on the "rag.build" logger (and embedding its progress, when there
 are no progress bars), so a build nobody watches in a terminal (the chat window's first start,
@@ -19,12 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .chunk import chunk_documents
+from .changes import Changes, plan, sentences_of  # noqa: F401 (sentences_of: re-exported)
 from .clean import clean
 from .config import Config
-from .errors import InputError
+from .errors import IndexMismatchError, IndexMissingError, InputError
 from .load import read_corpus
-from .types import Chunk, Document, Sentence
+from .lock import IndexLock
+from .storage import read_manifest, remove_leftovers
+from .types import Document
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # the report says it all to a caller that logs nothing
@@ -38,16 +47,23 @@ class IndexReport:
     documents: int
     chunks: int
     sentences: int
-    removed: dict[str, tuple[str, ...]]  # doc_id -> boilerplate lines dropped ("rule: line")
+    removed: dict[str, tuple[str, ...]]  # doc_id -> boilerplate lines dropped ("rule: line"), for documents (re)indexed
     skipped: tuple[str, ...]  # documents with no text left after cleaning
     seconds: float
     embed_seconds: float
     left_out: dict[str, str] = field(default_factory=dict)  # files not read: a link out of the corpus, too large
     decoding: dict[str, str] = field(default_factory=dict)  # doc_id -> how a file not plain UTF-8 was decoded
+    changes: Changes = Changes()  # documents added, changed, removed, redone, unchanged
+    rebuilt: str = ""  # why the index was built whole rather than updated ("" when updated)
+    up_to_date: bool = False  # nothing had changed: nothing was written
+    embedded: int = 0  # texts (chunks and sentences) the model embedded
+    cached: int = 0  # vectors found in the vector cache instead
+    kept: int = 0  # vectors kept in the stores from the previous index
+    chunks_embedded: int = 0
 
     @property
     def chunks_per_second(self) -> float:
-        return self.chunks / self.embed_seconds if self.embed_seconds else 0.0
+        return self.chunks_embedded / self.embed_seconds if self.embed_seconds else 0.0
 
 
 def index(
@@ -56,12 +72,18 @@ def index(
     config: Config | None = None,
     documents: Iterable[Document] | None = None,
 ) -> IndexReport:
-    """Build the index for a folder of articles (default: the configured corpus), or for
-    ready-made `documents` (a benchmark's corpus). Nothing on disk changes until every stage
-    has succeeded."""
+    """Build or update the index for a folder of articles (default: the configured corpus), or
+    for ready-made `documents` (a benchmark's corpus). Nothing on disk changes until every stage
+    has succeeded; a second build of the same index waits `lock_wait` seconds, then refuses."""
     cfg = config or Config.load()
+    with IndexLock(cfg.index_dir, wait=cfg.lock_wait):
+        remove_leftovers(cfg.index_dir)  # the lock is ours: whatever a build left is a dead build's
+        return _index(path, cfg, documents)
+
+
+def _index(path, cfg: Config, documents) -> IndexReport:
     started = time.perf_counter()
-    left_out, decoding = {}, {}
+    left_out, decoding, files = {}, {}, None
     if documents is None:
         folder = Path(path or cfg.corpus)
         log.info("reading the articles in %s", folder)
@@ -72,108 +94,131 @@ def index(
             log.warning("%s: left out, %s", doc_id, why)
         for doc_id, note in decoding.items():
             log.warning("%s: %s", doc_id, note)
-        docs = clean(files)  # sources -> documents
-        sources = {f.doc_id: f.sha256 for f in files}
+        sources, label = {f.doc_id: f.sha256 for f in files}, str(path or cfg.corpus)
     else:
         docs = list(documents)
-        sources = {d.doc_id: document_hash(d) for d in docs}
+        sources, label = {d.doc_id: document_hash(d) for d in docs}, "documents"
+    manifest, rebuilt = _previous_manifest(cfg)
+    if manifest is not None and _up_to_date(manifest, sources, label, cfg):
+        counts = manifest["counts"]
+        log.info("the index in %s is up to date: %d articles, nothing to do", cfg.index_dir, counts["documents"])
+        return IndexReport(
+            folder=Path(cfg.index_dir), documents=counts["documents"], chunks=counts["chunks"],
+            sentences=counts["sentences"], removed={}, skipped=(), seconds=time.perf_counter() - started,
+            embed_seconds=0.0, left_out=left_out, decoding=decoding, up_to_date=True,
+            changes=Changes(unchanged=tuple(sources)), kept=counts["chunks"] + counts["sentences"],
+        )
+    if files is not None:
+        docs = clean(files)  # sources -> documents: the whole corpus, since lines repeated across articles go
     skipped = tuple(d.doc_id for d in docs if not d.text.strip())
     docs = [d for d in docs if d.text.strip()]
     if not docs:
         raise InputError(f"no article in {path or cfg.corpus} has any text")
     log.info("%d articles read and cleaned (%d with no text left)", len(docs), len(skipped))
 
-    chunks = chunk_documents(  # documents -> chunks
-        docs, chunk_tokens=cfg.chunk_tokens, overlap=cfg.chunk_overlap, encoding=cfg.encoding, model=cfg.model
-    )
-    sentences = sentences_of(chunks, docs)
-    log.info("split into %d chunks and %d sentences", len(chunks), len(sentences))
+    prev, rebuilt = _previous_index(cfg, manifest, rebuilt)
+    p = plan(docs, sources, prev, chunk_tokens=cfg.chunk_tokens, overlap=cfg.chunk_overlap,  # documents -> chunks
+             encoding=cfg.encoding, model=cfg.model)
+    _log_changes(p.changes, rebuilt)
+    log.info("split into %d chunks and %d sentences", len(p.chunks), len(p.sentences))
 
-    from .embed import embed, load_model  # heavy: torch
+    from .ingest import embed_and_store  # chunks -> vectors -> stores
     from .lexical import BM25
     from .storage import write_index
 
-    log.info("loading the embedding model %s", cfg.model)
-    load_model(cfg.model)  # not part of the throughput measured below
-    t0 = time.perf_counter()
-    chunk_vectors = _embed_logged(  # chunks -> vectors
-        embed, [c.embed_text for c in chunks], cfg, label="embedding chunks"
-    )
-    embed_seconds = time.perf_counter() - t0
-    sentence_vectors = _embed_logged(embed, [s.text for s in sentences], cfg, label="embedding sentences")
-    bm25 = BM25.build([c.embed_text for c in chunks], k1=cfg.bm25_k1, b=cfg.bm25_b, stemmer=cfg.bm25_stemmer)
-    seconds = time.perf_counter() - started
-    from .embed import dimension
-
+    stores, stats = embed_and_store(p, prev, cfg)
+    bm25 = BM25.build([c.embed_text for c in p.chunks], k1=cfg.bm25_k1, b=cfg.bm25_b, stemmer=cfg.bm25_stemmer)
     log.info("writing the index to %s", cfg.index_dir)
     write_index(  # vectors -> index
-        cfg.index_dir,
-        cfg,
-        documents=docs,
-        chunks=chunks,
-        sentences=sentences,
-        chunk_vectors=chunk_vectors,
-        sentence_vectors=sentence_vectors,
-        bm25=bm25,
-        sources=sources,
+        cfg.index_dir, cfg, documents=docs, chunks=p.chunks, sentences=p.sentences, chunk_uids=p.chunk_uids,
+        sentence_uids=p.sentence_uids, stores=stores, bm25=bm25, sources=sources,
         extra={
-            "model": {"id": cfg.model, "dimension": dimension(cfg.model)},
-            "corpus": str(path or cfg.corpus) if documents is None else "documents",
-            "build": {"seconds": round(seconds, 2), "chunks_per_second": round(len(chunks) / embed_seconds, 1)},
+            "model": {"id": cfg.model, "dimension": stores["chunks"].dim},
+            "corpus": label,
+            "next_ids": p.next_ids,
+            "build": {"seconds": round(time.perf_counter() - started, 2), "chunks_per_second": round(stats["chunks_per_second"], 1),
+                      "embedded": stats["embedded"], "cached": stats["cached"], "kept": stats["kept"]},
         },
     )
+    stats["cache"].compact(stats["live"])  # after the commit: vectors no index holds may go
     log.info(
-        "indexed %d articles -> %d chunks, %d sentences in %.1fs", len(docs), len(chunks), len(sentences),
+        "indexed %d articles -> %d chunks, %d sentences in %.1fs", len(docs), len(p.chunks), len(p.sentences),
         time.perf_counter() - started,
     )
+    redone = {*p.changes.added, *p.changes.changed, *p.changes.redone} if prev is not None else {d.doc_id for d in docs}
     return IndexReport(
         folder=Path(cfg.index_dir),
         documents=len(docs),
-        chunks=len(chunks),
-        sentences=len(sentences),
-        removed={d.doc_id: d.removed for d in docs if d.removed},
+        chunks=len(p.chunks),
+        sentences=len(p.sentences),
+        removed={d.doc_id: d.removed for d in docs if d.removed and d.doc_id in redone},
         skipped=skipped,
         seconds=time.perf_counter() - started,
-        embed_seconds=embed_seconds,
+        embed_seconds=stats["embed_seconds"],
         left_out=left_out,
         decoding=decoding,
+        changes=p.changes,
+        rebuilt=rebuilt,
+        embedded=stats["embedded"],
+        cached=stats["cached"],
+        kept=stats["kept"],
+        chunks_embedded=stats["chunks_embedded"],
     )
 
 
-def _embed_logged(embed, texts: list[str], cfg: Config, *, label: str):
-    """`embed(texts)` with a progress bar, or, without one, an INFO line per slice of texts.
+def _previous_manifest(cfg: Config) -> tuple[dict | None, str]:
+    """The manifest of the index this build would update, or (None, why it is built whole)."""
+    try:
+        manifest = read_manifest(cfg.index_dir)
+    except IndexMissingError:
+        return None, "no index yet"
+    except IndexMismatchError as err:
+        return None, str(err).split(": rebuild")[0]
+    built = manifest["settings"]
+    for key, value in cfg.index_settings().items():
+        if built.get(key) != value:
+            return None, f"it was built with {key}={built.get(key)!r}, now {key}={value!r}"
+    backends = {"milvus" if k == "milvus" else "faiss" for k in manifest.get("stores", {"chunks": "flat"}).values()}
+    if backends != {cfg.store}:
+        return None, f"it was built on the {'/'.join(sorted(backends))} store, now {cfg.store}"
+    return manifest, ""
 
-    The slices are cut from the texts sorted as `embed` sorts them (longest first, stable) and
-    hold whole batches, so every batch, and so every vector, is the one a single call gives."""
-    import numpy as np
 
-    log.info("%s: %d texts", label, len(texts))
-    step = cfg.batch_size * 32
-    if cfg.progress or len(texts) <= step:
-        return embed(texts, cfg.model, batch_size=cfg.batch_size, progress=cfg.progress, label=label)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-    parts, started = [], time.perf_counter()
-    for b in range(0, len(order), step):
-        parts.append(embed([texts[i] for i in order[b : b + step]], cfg.model, batch_size=cfg.batch_size))
-        done = min(b + step, len(order))
-        log.info("%s: %d/%d (%.0f/s)", label, done, len(order), done / (time.perf_counter() - started))
-    out = np.empty_like(parts[0], shape=(len(texts), parts[0].shape[1]))
-    out[order] = np.concatenate(parts)
-    return out
+def _up_to_date(manifest: dict, sources: dict[str, str], label: str, cfg: Config) -> bool:
+    """Same files, same settings, same model and store, every index file intact: nothing to do."""
+    from .storage import verify
+
+    if manifest["sources"] != sources or manifest.get("corpus") != label or "next_ids" not in manifest:
+        return False
+    try:
+        verify(cfg.index_dir, manifest)
+    except IndexMismatchError:
+        return False
+    return True
+
+
+def _previous_index(cfg: Config, manifest: dict | None, why: str):
+    """The previous index, loaded to be updated (its own copy, never one a reader holds), or None."""
+    if manifest is None:
+        return None, why
+    from .storage import open_index
+
+    try:
+        return open_index(cfg), ""
+    except (IndexMismatchError, IndexMissingError) as err:
+        return None, str(err).split(": rebuild")[0]
+
+
+def _log_changes(changes: Changes, rebuilt: str) -> None:
+    if rebuilt:
+        log.info("building the index whole: %s", rebuilt)
+        return
+    log.info("%d articles added, %d changed, %d removed, %d redone, %d unchanged", len(changes.added),
+             len(changes.changed), len(changes.removed), len(changes.redone), len(changes.unchanged))
+    for doc_id in changes.redone:
+        log.info("%s: redone, its cleaned text changed with other articles (lines repeated across articles)", doc_id)
 
 
 def document_hash(doc: Document) -> str:
     """The content hash the manifest records for a document given as text, not as a file."""
     return hashlib.sha256(f"{doc.title}\n{doc.text}".encode()).hexdigest()
-
-
-def sentences_of(chunks: list[Chunk], docs: list[Document]) -> list[Sentence]:
-    """Each distinct sentence once (overlap repeats them in chunks), with its first chunk."""
-    text = {d.doc_id: d.text for d in docs}
-    seen: dict[tuple[str, int, int], Sentence] = {}
-    for c in chunks:
-        for s, e in c.sentences:
-            key = (c.doc_id, s, e)
-            if key not in seen:
-                seen[key] = Sentence(len(seen), c.chunk_id, c.doc_id, s, e, text[c.doc_id][s:e])
-    return list(seen.values())

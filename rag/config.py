@@ -49,6 +49,7 @@ class Config:
     chunk_overlap: int = 40
     batch_size: int = 64
     max_file_mb: float = 5.0  # larger article files are left out of the index and reported
+    lock_wait: float = 5.0  # seconds `rag index` waits for another build's lock before refusing (inf: --wait)
     # Vector store: "faiss" (in the index folder) or "milvus" (Milvus Lite file or server, rag/milvus_store.py)
     store: str = "faiss"
     exact_max: int = 250_000  # FAISS: exact search up to this many vectors, IVF-SQ8 above (rag/store.py)
@@ -129,6 +130,8 @@ class Config:
             raise ConfigError(f"min_confidence must be between 0 and 1 (or -1: the fitted threshold), not {self.min_confidence}")
         if not 0.0 < self.answer_ratio <= 1.0:
             raise ConfigError(f"answer_ratio must be above 0 and at most 1, not {self.answer_ratio}")
+        if not self.lock_wait >= 0:
+            raise ConfigError(f"lock_wait must be 0 seconds or more, not {self.lock_wait}")
         if not 0.0 <= self.mmr_lambda <= 1.0:
             raise ConfigError(f"mmr_lambda must be between 0 and 1, not {self.mmr_lambda}")
 

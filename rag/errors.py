@@ -27,3 +27,7 @@ class ConfigError(RagError):
 class LLMError(RagError):
     """The language model could not answer: endpoint down, timeout, a broken stream, a bad model file.
     The answer falls back to the extractive one and says why."""
+
+
+class IndexBusyError(RagError):
+    """Another `rag index` holds the index folder's write lock (see rag.lock)."""

@@ -102,14 +102,17 @@ def test_the_build_logs_each_stage(tmp_path, caplog):
     assert messages[-1].startswith("indexed 1 articles -> 1 chunks, 2 sentences in ")
 
 
-def test_embedding_in_logged_slices_gives_the_vectors_of_one_call(caplog):
-    """Without progress bars a long embedding logs a line per slice; the batches stay the ones a
-    single call makes (same texts together), so the vectors are too. A stand-in model records them."""
+def test_embedding_in_cached_steps_gives_the_vectors_of_one_call(tmp_path, caplog):
+    """Texts missing from the vector cache are embedded a few batches at a time, each step saved
+    to the cache; the batches stay the ones a single call makes (same texts together), so the
+    vectors are too; without progress bars a line is logged every 32 batches. A stand-in model
+    records the batches; a second pass finds every vector in the cache and embeds nothing."""
     import logging
 
     import numpy as np
 
-    from rag.build import _embed_logged
+    from rag.ingest import _progress
+    from rag.vcache import VectorCache, embed_cached
 
     batches = []
 
@@ -124,12 +127,19 @@ def test_embedding_in_logged_slices_gives_the_vectors_of_one_call(caplog):
         return out
 
     texts = [f"text {'x' * (i * 7919 % 97)} {i}" for i in range(5000)]
-    cfg = rag.Config.load(batch_size=16, progress=True)
-    whole = _embed_logged(fake_embed, texts, cfg, label="embedding chunks")
+    whole = fake_embed(texts, "m", batch_size=16)
     single = list(batches)
     batches.clear()
     caplog.set_level(logging.INFO, logger="rag")
-    sliced = _embed_logged(fake_embed, texts, cfg.with_(progress=False), label="embedding chunks")
-    assert batches == single and np.array_equal(sliced, whole)
+    cfg = rag.Config.load(batch_size=16, progress=False)
+    cache = VectorCache(tmp_path, "m")
+    stepped, cached, embedded = embed_cached(texts, "m", cache, dim=2, batch_size=16, step=64,
+                                             on_step=_progress(cfg, "embedding chunks"), embed_fn=fake_embed)
+    assert batches == single and np.array_equal(stepped, whole) and (cached, embedded) == (0, 5000)
     progress = [r.getMessage() for r in caplog.records if "/5000" in r.getMessage()]
     assert len(progress) == 10 and progress[0].startswith("embedding chunks: 512/5000 (") and progress[-1].startswith("embedding chunks: 5000/5000")
+    assert len(list(cache.folder.glob("*.npy"))) == 79  # 5000 texts, 64 a step
+    batches.clear()
+    again, cached, embedded = embed_cached(texts[::-1] + texts[:1], "m", VectorCache(tmp_path, "m"), dim=2,
+                                           batch_size=16, step=64, embed_fn=fake_embed)
+    assert (cached, embedded, batches) == (5001, 0, []) and np.array_equal(again, np.vstack([whole[::-1], whole[:1]]))

@@ -62,7 +62,7 @@ def test_rebuild_replaces_the_generation(tmp_path):
     rag.index(SEEDS, config=cfg)
     second = read_manifest(cfg.index_dir)
     assert second["generation"] != first and second["counts"]["documents"] == 5
-    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([second["generation"], "manifest.json"])
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([second["generation"], "lock", "manifest.json", "vectors"])
     assert len(open_index(cfg).documents) == 5
 
 
@@ -78,7 +78,7 @@ def test_a_same_size_corruption_is_detected(tmp_path):
 
 
 def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch):
-    import rag.storage as storage
+    import rag.store as store
 
     cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
     rag.index(SEEDS / "000_19e16c48e833ded7.txt", config=cfg)
@@ -87,11 +87,11 @@ def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(storage.FaissStore, "save", disk_full)  # a real failure mode, injected
+    monkeypatch.setattr(store.FaissStore, "save", disk_full)  # a real failure mode, injected
     with pytest.raises(OSError):
         rag.index(SEEDS, config=cfg)
     assert read_manifest(cfg.index_dir) == before
-    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([before["generation"], "manifest.json"])
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([before["generation"], "lock", "manifest.json", "vectors"])
     assert len(open_index(cfg).documents) == 1
 
 
@@ -164,59 +164,55 @@ def test_an_intact_manifest_is_read_as_written(tmp_path):
 # --- what a killed build leaves behind ---------------------------------------------------------
 
 
-def _age(path, seconds: float) -> None:
-    """Make `path` and everything in it look last written `seconds` ago."""
-    import os
-    import time
+def test_leftovers_of_a_killed_build_are_removed_and_nothing_else(tmp_path):
+    """Under the lock no other build is writing: every partial folder, manifest temp file and
+    generation the manifest does not name is a dead build's. Other names, and what a link
+    points to, are left alone."""
+    from rag.storage import remove_leftovers
 
-    when = time.time() - seconds
-    for p in [*path.rglob("*"), path] if path.is_dir() else [path]:
-        os.utime(p, (when, when), follow_symlinks=False)
-
-
-def test_stale_leftovers_of_a_killed_build_are_removed_and_live_ones_kept(tmp_path):
-    from rag.storage import STALE_SECONDS, remove_stale_partials
-
+    (tmp_path / "manifest.json").write_text(json.dumps(_manifest(tmp_path)))
+    current = tmp_path / _manifest(tmp_path)["generation"]
+    current.mkdir()
     dead = tmp_path / ".gen-20240101T000000-dead01.partial"
     (dead / "bm25").mkdir(parents=True)
     (dead / "chunks.jsonl").write_text("{}\n")
-    (dead / "bm25" / "data.npy").write_bytes(b"\x93NUMPY")
-    _age(dead, STALE_SECONDS + 60)
-    live = tmp_path / ".gen-20240101T000000-live01.partial"  # an old folder, a file written just now
-    (live / "bm25").mkdir(parents=True)
-    _age(live, STALE_SECONDS + 60)
-    (live / "chunks.jsonl.tmp123").write_text("{}\n")
-    old_tmp, new_tmp = tmp_path / "manifest.json.tmp4242", tmp_path / "manifest.json.tmp4343"
-    old_tmp.write_text("{")
-    new_tmp.write_text("{")
-    _age(old_tmp, STALE_SECONDS + 60)
-    keep = [tmp_path / "gen-20240101T000000-good01", tmp_path / ".gen-notes", tmp_path / "my.partial"]
+    orphan = tmp_path / "gen-20240102T000000-orphan"  # renamed into place, never committed
+    orphan.mkdir()
+    (tmp_path / "manifest.json.tmp4242").write_text("{")
+    precious = tmp_path.parent / f"{tmp_path.name}-precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine")
+    (tmp_path / ".gen-20240103T000000-link01.partial").symlink_to(precious)
+    keep = [tmp_path / ".gen-notes", tmp_path / "my.partial", tmp_path / "vectors", tmp_path / "lock"]
     for k in keep:
         k.mkdir()
-        _age(k, 10 * STALE_SECONDS)
-    (tmp_path / "manifest.json").write_text("{}")
-    _age(tmp_path / "manifest.json", 10 * STALE_SECONDS)
 
-    assert remove_stale_partials(tmp_path) == [dead.name, old_tmp.name]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [live.name, new_tmp.name, "manifest.json", *(k.name for k in keep)]
-    )
-    assert remove_stale_partials(tmp_path) == []
-    assert remove_stale_partials(tmp_path, older_than=0) == [live.name, new_tmp.name]
+    assert remove_leftovers(tmp_path) == [dead.name, ".gen-20240103T000000-link01.partial", orphan.name, "manifest.json.tmp4242"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([current.name, "manifest.json", *(k.name for k in keep)])
+    assert (precious / "keep.txt").read_text() == "mine"
+    assert remove_leftovers(tmp_path) == []
 
 
-def test_a_build_removes_what_a_killed_build_left_and_no_more(tmp_path):
-    from rag.storage import STALE_SECONDS
+def test_without_a_readable_manifest_no_generation_is_removed(tmp_path):
+    from rag.storage import remove_leftovers
 
+    (tmp_path / "gen-20240101T000000-a").mkdir()
+    (tmp_path / "gen-20240102T000000-b").mkdir()
+    (tmp_path / "manifest.json").write_text("[")
+    assert remove_leftovers(tmp_path) == []
+    assert len(list(tmp_path.glob("gen-*"))) == 2
+
+
+def test_a_build_removes_what_a_killed_build_left(tmp_path):
     cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
     cfg.index_dir.mkdir()
     stale = cfg.index_dir / ".gen-20240101T000000-dead01.partial"
     stale.mkdir()
     (stale / "chunks.jsonl").write_text("{}\n")
-    _age(stale, STALE_SECONDS + 60)
-    live = cfg.index_dir / ".gen-20240101T000000-live01.partial"  # another build, writing now
-    live.mkdir()
+    (cfg.index_dir / "vectors" / "0123456789abcdef").mkdir(parents=True)
+    (cfg.index_dir / "vectors" / "0123456789abcdef" / "1-dead.tmp").write_bytes(b"\x93NUMPY")  # a cut cache segment
     rag.index(SEEDS / "000_19e16c48e833ded7.txt", config=cfg)
     m = read_manifest(cfg.index_dir)
-    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([live.name, m["generation"], "manifest.json"])
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([m["generation"], "lock", "manifest.json", "vectors"])
+    assert not list((cfg.index_dir / "vectors").rglob("*.tmp"))
     assert len(open_index(cfg).documents) == 1
