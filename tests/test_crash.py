@@ -1,0 +1,91 @@
+"""`kill -9` a real `rag index` at random points (seeded), several times: the last good index
+stays loadable and answers each time, and the next run completes, reusing every vector the
+killed runs embedded (the vector cache), so no finished work is done again."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import rag
+from rag.storage import read_manifest
+from rag.vcache import text_key
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+QUESTION = "Where did the Balkan ministers agree to create a joint database?"
+ADDED = ("000_19e16c48e833ded7.txt", "002_a1e78b8bb14fba1b.txt")
+
+
+def cached_vectors(index_dir: Path) -> int:
+    return sum(len(np.load(p, mmap_mode="r", allow_pickle=False)) for p in (index_dir / "vectors").glob("*/*.npy"))
+
+
+def cached_keys(index_dir: Path) -> set[bytes]:
+    return {k.tobytes() for p in (index_dir / "vectors").glob("*/*.npy") for k in np.load(p, allow_pickle=False)["key"]}
+
+
+def wait_for(condition, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while not condition() and time.monotonic() < end:
+        time.sleep(0.01)
+
+
+def test_kill_9_at_random_points_then_resume(tmp_path):
+    rng = random.Random(9)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "003_d7e33aac75d08225.txt", corpus)
+    cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
+    rag.index(corpus, config=cfg)  # the last good index: one article
+    good = read_manifest(cfg.index_dir)["generation"]
+    expected = rag.answer(QUESTION, config=cfg)
+    assert "Sarajevo" in expected.text
+    first = cached_vectors(cfg.index_dir)
+    for name in ADDED:  # two more articles: about 40 texts to embed, 8 per cache step
+        shutil.copy(SEEDS / name, corpus)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "HF_HUB_OFFLINE": "1", "RAG_BATCH_SIZE": "2"}
+    command = [sys.executable, "-m", "rag.cli", "index", str(corpus), "--index-dir", str(cfg.index_dir), "-q"]
+
+    seen = first
+    for round in range(3):
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        if round == 0:  # anywhere from start-up to embedding
+            time.sleep(rng.uniform(0.2, 4.0))
+        else:  # while embedding: after a random number of steps were saved, at a random moment of the next
+            steps = rng.randint(1, 2)
+            wait_for(lambda: cached_vectors(cfg.index_dir) >= seen + 8 * steps or proc.poll() is not None, 120)
+            time.sleep(rng.uniform(0.0, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode == -signal.SIGKILL, f"round {round}: the build ended before it was killed"
+        assert read_manifest(cfg.index_dir)["generation"] == good  # never committed: the old index is the index
+        again = rag.answer(QUESTION, config=cfg)
+        assert (again.text, [c.snippet for c in again.citations]) == (expected.text, [c.snippet for c in expected.citations])
+        now = cached_vectors(cfg.index_dir)
+        assert now >= seen  # what was saved stays saved
+        seen = now
+    assert seen > first  # some runs were killed while embedding, after saving steps
+
+    before = cached_keys(cfg.index_dir)
+    r = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+    embedded, cached, kept = map(int, re.search(r"vectors: (\d+) embedded, (\d+) from the cache, (\d+) kept", r.stdout).groups())
+    idx = rag.load_index(cfg, build_if_missing=False)
+    assert embedded + cached + kept == len(idx.chunks) + len(idx.sentences)
+    new = [c.embed_text for c in idx.chunks if c.doc_id != "003_d7e33aac75d08225.txt"]
+    new += [s.text for s in idx.sentences if s.doc_id != "003_d7e33aac75d08225.txt"]
+    keys = [text_key(t) for t in new]
+    assert cached == sum(k in before for k in keys)  # every text the cache held (the killed runs' work) was reused
+    assert embedded == len({k for k in keys if k not in before})  # and only the others were embedded, once
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([idx.manifest["generation"], "lock", "manifest.json", "vectors"])
+    assert sorted(idx.documents) == sorted(["003_d7e33aac75d08225.txt", *ADDED])
+    assert [c.source for c in rag.answer(QUESTION, config=cfg).citations][:1] == ["003_d7e33aac75d08225.txt"]
