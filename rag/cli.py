@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import GENERATORS, MODES, Config
+from .config import GENERATORS, MODES, STORES, Config
 from .errors import RagError
 
 
@@ -33,6 +33,8 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
                    "local (a GGUF model in-process) or openai (an OpenAI-compatible endpoint)")
     g.add_argument("--chunk-tokens", type=int, help="chunk size in cl100k_base tokens (default: 200)")
     g.add_argument("--chunk-overlap", type=int, help="overlap between chunks in tokens (default: 40)")
+    g.add_argument("--store", choices=STORES, help="vector store: faiss (default, files in the index folder) or milvus "
+                   "(RAG_MILVUS_URI: a Milvus Lite .db file, default <index-dir>/milvus.db, or http://host:19530)")
 
 
 def _config(args: argparse.Namespace, **extra) -> Config:
@@ -44,6 +46,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         generator=args.generator,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
+        store=args.store,
         **extra,
     )
 

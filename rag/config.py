@@ -36,6 +36,7 @@ INDEX_FIELDS = (
     "bm25_k1",
     "bm25_b",
     "bm25_stemmer",
+    "store",  # an index is read by the store that built it (FAISS files, or Milvus collections)
 )
 
 

@@ -270,6 +270,35 @@ class MilvusStore:
             return int(self.client.query(self.collection, filter="", output_fields=["count(*)"])[0]["count(*)"])
 
 
+def drop_unused(old: Path, new: Path, cfg) -> list[str]:
+    """Drop the collections the pointers in generation folder `old` name and those in `new` do not.
+
+    Called once `new` is committed and `old` is about to go. An incremental build that left a store
+    unchanged names the same collection in both, which stays. A failure to reach Milvus is logged,
+    not raised: the build is committed already, and a collection left over costs only space.
+    """
+    def named(folder: Path) -> dict[str, dict]:
+        out = {}
+        for ptr in Path(folder).glob("*.milvus.json"):
+            try:
+                data = json.loads(ptr.read_text(encoding="utf-8"))
+                out[data["collection"]] = data
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    keep, dropped = named(new), []
+    for name, data in named(old).items():
+        if name in keep:
+            continue
+        try:
+            _client(resolve_uri(cfg, data.get("uri", "")), cfg.milvus_token).drop_collection(name)
+            dropped.append(name)
+        except Exception as err:  # noqa: BLE001 - see the docstring
+            logging.getLogger(__name__).warning("could not drop the Milvus collection %s: %s", name, _one_line(err))
+    return dropped
+
+
 def _create_collection(client, dim: int, index: dict) -> str:
     from pymilvus import DataType, MilvusClient
 

@@ -112,6 +112,10 @@ def write_index(
     _atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     for old in folder.glob("gen-*"):  # only now is it safe to drop what the old manifest named
         if old.name != gen:
+            if any(old.glob("*.milvus.json")):  # its Milvus collections, unless the new one kept them
+                from .milvus_store import drop_unused
+
+                drop_unused(old, folder / gen, cfg)
             shutil.rmtree(old, ignore_errors=True)
     return manifest
 

@@ -97,14 +97,6 @@ def open_store(path: Path, kind: str, cfg) -> VectorStore:
     return store
 
 
-def drop_store(path: Path, kind: str, cfg) -> None:
-    """Free what a saved store holds outside its file: a Milvus collection (FAISS: nothing)."""
-    if kind == "milvus":
-        from .milvus_store import MilvusStore
-
-        MilvusStore.open(path, cfg).drop()
-
-
 def atomic_save(path: Path, write) -> None:
     """`write(tmp)` a temporary name, then rename it to `path`: a crash never leaves half a file."""
     tmp = Path(f"{path}.tmp{os.getpid()}")

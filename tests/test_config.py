@@ -157,6 +157,7 @@ def test_index_settings() -> None:
         "bm25_k1": 0.9,
         "bm25_b": 0.4,
         "bm25_stemmer": "english",
+        "store": "faiss",
     }
     assert set(cfg.index_settings()) == {"pipeline", *INDEX_FIELDS}
     # Retrieval settings do not shape the index; chunking settings do.
