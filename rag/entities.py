@@ -65,6 +65,42 @@ def entities(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((KIND_OF_LABEL.get(e.label_, "other"), e.text.lower()) for e in doc.ents)
 
 
+# Words of country names that name no country alone ("Republic of ...", "United ...").
+_GENERIC = set("the and of republic united islands island saint st state states democratic federal federated kingdom "
+               "people's new north south east west central city sint plurinational bolivarian islamic arab".split())
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(whole names, the words of them that name a country alone), lower case."""
+    import pycountry
+
+    names = set()
+    for c in [*pycountry.countries, *pycountry.historic_countries]:
+        names |= {getattr(c, key, "").lower().replace(",", " ") for key in ("name", "official_name", "common_name")}
+    names.discard("")
+    return frozenset(" ".join(n.split()) for n in names), frozenset(w for n in names for w in n.split()) - _GENERIC
+
+
+def is_country(name: str) -> bool:
+    """Is `name` a country, or the part of one spaCy sometimes cuts out ("Bosnia and")? Its
+    words, less "the", "and", "of", must all be words of ISO 3166 country names (pycountry).
+
+    >>> is_country("the Bosnia and"), is_country("Herzegovina"), is_country("Sarajevo")
+    (True, True, False)
+    >>> is_country("Mexico City"), is_country("New Jersey")
+    (False, False)
+    """
+    whole, single = _country_names()
+    words = name.lower().replace(",", " ").split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if " ".join(words) in whole:
+        return True
+    words = [w for w in words if w not in ("and", "of")]
+    return bool(words) and all(w in single for w in words)
+
+
 def kinds_in(text: str) -> set[str]:
     return {kind for kind, _ in entities(text)}
 

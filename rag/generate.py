@@ -19,6 +19,7 @@ from typing import Iterator, Protocol
 import numpy as np
 
 from .config import Config
+from .discourse import carried
 from .evidence import Evidence, gather
 from .judge import load as load_judge
 from .question import QuestionInfo, analyze
@@ -72,12 +73,17 @@ class ExtractiveGenerator:
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason)
             return
-        citations, text = [], ""
-        for n, i in enumerate(self.choose(scores), start=1):
+        citations, text, n = [], "", 0
+        for i in self.choose(scores):
             sent = self.idx.sentences[int(ev.sentence_ids[i])]
             doc = self.idx.documents[sent.doc_id]
-            citations.append(Citation(n, doc.doc_id, doc.title, sent.text, round(float(scores[i]), 4), doc.url, sent.start, sent.end, sent.chunk_id))
-            piece = ("" if n == 1 else " ") + f"{sent.text} [{n}]"
+            start, end = quoted_span(self.idx, sent)
+            if any(c.source == doc.doc_id and c.start <= sent.start < c.end for c in citations):
+                continue  # already quoted as part of a better sentence's span
+            n += 1
+            snippet = doc.text[start:end]
+            citations.append(Citation(n, doc.doc_id, doc.title, snippet, round(float(scores[i]), 4), doc.url, start, end, sent.chunk_id))
+            piece = ("" if n == 1 else " ") + f"{snippet} [{n}]"
             text += piece
             yield from re.findall(r"\s*\S+", piece)  # word by word, as a chat window shows it
         yield Answer(question, text, citations, False, passages, confidence, self.cfg.mode)
@@ -98,6 +104,21 @@ class ExtractiveGenerator:
         order = np.argsort(-scores, kind="stable")
         odds = np.exp(scores - scores[order[0]])  # each one's odds relative to the best
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= self.cfg.answer_ratio]
+
+
+def quoted_span(idx, sent) -> tuple[int, int]:
+    """The span of its document to quote for a chosen sentence (`rag.discourse.carried`)."""
+    spans = idx.cache.get("sentence_spans")
+    if spans is None:
+        spans = {}
+        for s in idx.sentences:
+            spans.setdefault(s.doc_id, []).append((s.start, s.end))
+        for v in spans.values():
+            v.sort()
+        idx.cache["sentence_spans"] = spans
+    doc_spans = spans[sent.doc_id]
+    k = doc_spans.index((sent.start, sent.end))
+    return carried(idx.documents[sent.doc_id].text, doc_spans, k)
 
 
 FIGURES = ("number", "money", "date")

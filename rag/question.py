@@ -11,6 +11,8 @@ entities a sentence holds comes from spaCy's recognizer (`rag.entities`), not fr
 'person'
 >>> analyze("When was that? (Merkel, Vienna)").salient  # a follow-up's carried context
 ()
+>>> analyze("What is the capital of Slovenia?").settlement  # a city: a country does not answer
+True
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ KINDS = [
     ("money", re.compile(rf"\bhow much (?:money|funding|aid|did .+ cost|does .+ cost|is .+ worth)\b|\b{_W} (?:was|is|were) the (?:cost|price|budget)\b", re.I)),
     ("number", re.compile(rf"\bhow (?:many|much|large|big|high|long|far|often|old|tall|wide|deep|fast)\b|\b{_W} (?:number|percentage|percent|share|amount|figure|proportion|fraction|population|size|rate)\b|\b{_W} (?:was|is|were|are) the (?:number|population|size|rate|percentage)\b", re.I)),
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
-    ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b", re.I)),
+    ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village|venue|location|birthplace)\b", re.I)),
     ("group", re.compile(rf"\b{_W} (?:nationality|nationalities|ethnicity|ethnic group|religion|language|people)\b|\b{_W} country's\b", re.I)),
     ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W} is the name of\b|\b{_W}(?: \w+)? (?:person|man|woman|leader|king|queen|emperor|empress|prince|princess|president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|spokesperson|director|chairman|judge|prime minister)\b", re.I)),
 ]
@@ -40,6 +42,8 @@ ACCEPTS = {
     "money": {"money"},  # "two countries" holds a number, not an amount of money
     "group": {"group", "place"},
 }
+# A place that is a town, not a country: "Which city ...", "What is the capital of ...".
+_SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|port)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village)\b", re.I)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
@@ -56,6 +60,7 @@ class QuestionInfo:
     terms: tuple[str, ...]  # stemmed content terms (BM25 tokenizer)
     salient: tuple[str, ...]  # lower-cased names and figures the answer must be about
     negated: bool = False  # "Which country did not ...": a sentence without a negation misleads
+    settlement: bool = False  # the place asked for is a city or town: a country does not answer
 
     @property
     def accepts(self) -> set[str]:
@@ -71,7 +76,8 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = next((name for name, pattern in KINDS if pattern.search(question)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
-    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)))
+    settlement = kind == "place" and bool(_SETTLEMENT.search(asked))
+    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement)
 
 
 def salient_terms(text: str) -> tuple[str, ...]:
@@ -114,9 +120,9 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
     accepts = qi.accepts
     if not accepts:
         return True
-    from .entities import entities
+    from .entities import entities, is_country
 
-    found = [text for kind, text in entities(sentence) if kind in accepts]
+    found = [text for kind, text in entities(sentence) if kind in accepts and not (qi.settlement and is_country(text))]
     if "number" in accepts:
         found += _FIGURE.findall(sentence)
     return any(not _said(qi.text, f) for f in found)

@@ -205,3 +205,21 @@ def test_salient_figures_with_separators_are_found_in_the_same_text(question: st
     terms = salient_terms(question)
     assert terms
     assert [t for t in terms if not mentions(sentence, t)] == []
+
+
+def test_a_question_for_a_city_is_not_answered_by_a_country():
+    from rag.question import analyze, has_candidate
+
+    qi = analyze("What is the capital of Peru?")
+    assert qi.kind == "place" and qi.settlement
+    assert not has_candidate(qi, "Peru signed a treaty with Chile and Bolivia.")
+    assert has_candidate(qi, "The treaty was signed in Lima.")
+    where = analyze("Where was the treaty signed?")  # "where" may be answered by a country
+    assert not where.settlement and has_candidate(where, "The treaty was signed in Chile.")
+
+
+def test_country_names_from_pycountry():
+    from rag.entities import is_country
+
+    assert is_country("Chile") and is_country("the United Kingdom") and is_country("Bosnia and")
+    assert not is_country("Lima") and not is_country("New York") and not is_country("Mexico City")

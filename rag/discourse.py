@@ -1,0 +1,46 @@
+"""A chosen sentence -> the span to quote: the sentence, carried on while the text says it goes on.
+
+A sentence cut out of its article can lose what it says: a quotation opened and not yet closed
+("I am determined ... temporary controls are perhaps necessary. We should all be working towards
+eliminating them," he said.), or a next sentence that only points back to it ("Particular
+attention was paid to the fight against terrorism. This area has been marked by increased
+activity, particularly early detection."). Both are general English, read from punctuation and
+the next sentence's first word; the span never leaves the paragraph.
+
+>>> text = 'He said: "We agree. It is a start." Then he left.'
+>>> carried(text, [(0, 19), (20, 35), (36, 50)], 0)
+(0, 35)
+>>> carried("Talks began. This area matters. Rain fell.", [(0, 12), (13, 31), (32, 42)], 0)
+(0, 31)
+>>> carried("Talks began.\\nThis area matters.", [(0, 12), (13, 31)], 0)
+(0, 12)
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_EXTRA = 2  # sentences a span may gain: a quotation longer than that is cut
+# A next sentence that opens by pointing back at what came before.
+_BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|its|they|their)\b", re.I)
+
+
+def carried(text: str, spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
+    """The (start, end) to quote for sentence `k` of a document's sentence `spans`, in order."""
+    start, end = spans[k]
+    curly, straight = _quotes(text[start:end], 0, False)
+    for nxt_start, nxt_end in spans[k + 1 : k + 1 + MAX_EXTRA]:
+        if "\n" in text[end:nxt_start]:
+            break  # a new paragraph
+        nxt = text[nxt_start:nxt_end]
+        if curly <= 0 and not straight and not _BACK.search(nxt):
+            break
+        curly, straight = _quotes(nxt, curly, straight)
+        end = nxt_end
+    return start, end
+
+
+def _quotes(text: str, curly: int, straight: bool) -> tuple[int, bool]:
+    """Curly quotations still open after `text`, and whether a straight one is (an odd number
+    of straight quotes toggles it: they cannot say which way they go)."""
+    return curly + text.count("“") - text.count("”"), straight ^ (text.count('"') % 2 == 1)

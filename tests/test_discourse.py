@@ -1,0 +1,45 @@
+"""rag.discourse: the span a citation quotes goes on while the text says it does."""
+
+from rag.discourse import carried
+
+
+def spans_of(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for s in sentences:
+        start = text.index(s, at)
+        out.append((start, start + len(s)))
+        at = start + len(s)
+    return out
+
+
+def test_an_open_quotation_is_quoted_until_it_closes():
+    parts = ['The mayor spoke. “Taxes will not rise.', "We will cut waste instead,” she said.", "Rain fell."]
+    text = " ".join(parts)
+    spans = spans_of(text, ["The mayor spoke.", "“Taxes will not rise.", "We will cut waste instead,” she said.", "Rain fell."])
+    assert carried(text, spans, 1) == (spans[1][0], spans[2][1])
+    assert carried(text, spans, 0) == spans[0]  # nothing open, the next does not point back
+
+
+def test_a_quotation_longer_than_the_limit_is_cut():
+    text = '"One. Two. Three. Four."'
+    spans = spans_of(text, ['"One.', "Two.", "Three.", 'Four."'])
+    assert carried(text, spans, 0) == (0, spans[2][1])  # two sentences more at most
+
+
+def test_a_sentence_that_points_back_goes_with_the_one_before():
+    text = "The council debated housing. These plans would add 400 homes. The vote is in May."
+    spans = spans_of(text, ["The council debated housing.", "These plans would add 400 homes.", "The vote is in May."])
+    assert carried(text, spans, 0) == (0, spans[1][1])
+    assert carried(text, spans, 1) == spans[1]  # "The vote" points at nothing before it
+
+
+def test_the_span_never_leaves_the_paragraph():
+    text = "“We agree.\nIt is late,” he said."
+    spans = spans_of(text, ["“We agree.", "It is late,” he said."])
+    assert carried(text, spans, 0) == spans[0]
+
+
+def test_straight_quotes_toggle():
+    text = 'He said "yes." Then "no." It ended.'
+    spans = spans_of(text, ['He said "yes."', 'Then "no."', "It ended."])
+    assert carried(text, spans, 0) == spans[0]  # the quotation closed in its own sentence
