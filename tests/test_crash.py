@@ -22,7 +22,7 @@ from rag.vcache import text_key
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUESTION = "Where did the Balkan ministers agree to create a joint database?"
-ADDED = ("000_19e16c48e833ded7.txt", "002_a1e78b8bb14fba1b.txt")
+ADDED = ("000_19e16c48e833ded7.txt", "002_a1e78b8bb14fba1b.txt", "004_f03de0d0d879d911.txt")
 
 
 def cached_vectors(index_dir: Path) -> int:
@@ -50,7 +50,7 @@ def test_kill_9_at_random_points_then_resume(tmp_path):
     expected = rag.answer(QUESTION, config=cfg)
     assert "Sarajevo" in expected.text
     first = cached_vectors(cfg.index_dir)
-    for name in ADDED:  # two more articles: about 40 texts to embed, 8 per cache step
+    for name in ADDED:  # three more articles: about 75 texts to embed, 8 per cache step
         shutil.copy(SEEDS / name, corpus)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "HF_HUB_OFFLINE": "1", "RAG_BATCH_SIZE": "2"}
     command = [sys.executable, "-m", "rag.cli", "index", str(corpus), "--index-dir", str(cfg.index_dir), "-q"]
@@ -58,8 +58,9 @@ def test_kill_9_at_random_points_then_resume(tmp_path):
     seen = first
     for round in range(3):
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        if round == 0:  # anywhere from start-up to embedding
-            time.sleep(rng.uniform(0.2, 4.0))
+        if round == 0:  # anywhere from start-up to the first step of embedding saved
+            delay = rng.uniform(0.2, 4.0)
+            wait_for(lambda: cached_vectors(cfg.index_dir) > seen or proc.poll() is not None, delay)
         else:  # while embedding: after a random number of steps were saved, at a random moment of the next
             steps = rng.randint(1, 2)
             wait_for(lambda: cached_vectors(cfg.index_dir) >= seen + 8 * steps or proc.poll() is not None, 120)
