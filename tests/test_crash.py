@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import rag
 from rag.storage import read_manifest
@@ -90,3 +91,44 @@ def test_kill_9_at_random_points_then_resume(tmp_path):
     assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([idx.manifest["generation"], "lock", "manifest.json", "vectors"])
     assert sorted(idx.documents) == sorted(["003_d7e33aac75d08225.txt", *ADDED])
     assert [c.source for c in rag.answer(QUESTION, config=cfg).citations][:1] == ["003_d7e33aac75d08225.txt"]
+
+
+KILL_AT = {  # a SIGKILL at the worst moments of the commit, made exact by a patch in the child process
+    "writing the generation": "import rag.lexical; rag.lexical.BM25.save = die",
+    "before the manifest": "w = st._atomic_write; st._atomic_write = lambda p, t: die() if p.name == 'manifest.json' else w(p, t)",
+    "after the manifest": "r = st.shutil.rmtree; st.shutil.rmtree = lambda p, **k: die() if Path(p).name.startswith('gen-') else r(p, **k)",
+}
+A = "Ministers meet in Sarajevo\nInterior ministers from six Balkan states met in Sarajevo to plan a joint database of migrants.\n"
+B = "River rescue near Bihac\nPolice rescued twelve migrants from the Korana river near Bihac on Tuesday.\n"
+
+
+@pytest.mark.parametrize("moment", list(KILL_AT))
+def test_kill_9_at_the_commit(tmp_path, moment):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(A)
+    (corpus / "b.txt").write_text(B)
+    rag.index(corpus, config=rag.Config.load(index_dir=tmp_path / "full", progress=False))  # fills a cache
+    (corpus / "b.txt").rename(tmp_path / "b.txt")
+    cfg = rag.Config.load(index_dir=tmp_path / "idx", progress=False)
+    rag.index(corpus, config=cfg)  # the last good index: a alone
+    good = read_manifest(cfg.index_dir)["generation"]
+    shutil.copytree(tmp_path / "full" / "vectors", cfg.index_dir / "vectors", dirs_exist_ok=True)  # b's vectors too
+    (tmp_path / "b.txt").rename(corpus / "b.txt")
+    code = ("import os, signal, sys\nfrom pathlib import Path\nimport rag.storage as st\n"
+            "def die(*a, **k): os.kill(os.getpid(), signal.SIGKILL)\n"
+            f"{KILL_AT[moment]}\nfrom rag.cli import main\nmain(sys.argv[1:])")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "HF_HUB_OFFLINE": "1"}
+    r = subprocess.run([sys.executable, "-c", code, "index", str(corpus), "--index-dir", str(cfg.index_dir), "-q"],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    committed = read_manifest(cfg.index_dir)["generation"] != good
+    assert committed == (moment == "after the manifest")
+    assert len(list(cfg.index_dir.glob("gen-*")) + list(cfg.index_dir.glob(".gen-*"))) == 2  # a dead build's leftovers
+    assert "Sarajevo" in rag.answer("Where did the ministers meet?", config=cfg).text  # the index loads and answers
+
+    r = rag.index(corpus, config=cfg)
+    assert r.up_to_date == committed and r.embedded == 0
+    m = read_manifest(cfg.index_dir)
+    assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([m["generation"], "lock", "manifest.json", "vectors"])
+    assert sorted(rag.load_index(cfg).documents) == ["a.txt", "b.txt"]
