@@ -93,7 +93,7 @@ class VectorCache:
             np.save(f, rows, allow_pickle=False)
         os.replace(path.with_suffix(".tmp"), path)
         seg = len(self._segments)
-        self._segments.append((path, rows))
+        self._segments.append((path, np.load(path, mmap_mode="r", allow_pickle=False)))  # not a second copy in memory
         self._where.update((k, (seg, r)) for r, k in enumerate(keys))
 
     def compact(self, live: set[bytes], *, slack: float = 2.0, max_segments: int = 64) -> bool:
