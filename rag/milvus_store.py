@@ -142,6 +142,8 @@ class MilvusStore:
         client = _client(uri, cfg.milvus_token)
         with _quiet():
             exists = client.has_collection(collection)
+            if exists:  # a server restarted, or Milvus Lite in a new process, holds it released
+                client.load_collection(collection)
         if not exists:
             raise IndexMismatchError(f"the Milvus collection {collection} is not at {uri}: rebuild with `rag index --store milvus`")
         store = cls(client, uri, collection, dim, index, recorded_uri=ptr.get("uri", ""), owned=False)
@@ -183,6 +185,8 @@ class MilvusStore:
                 self.client.insert(self.collection, [{"id": int(i), "vector": v} for i, v in zip(ids[s : s + BATCH], vectors[s : s + BATCH])])
         self._count = self._query_count()
         if first and self.index["type"] == "IVF_SQ8":
+            with _quiet():  # only flushed (sealed) segments are indexed; new rows are searched exhaustively
+                self.client.flush(self.collection)
             tune_nprobe(self, vectors, ids)
 
     def delete(self, ids: np.ndarray) -> None:
