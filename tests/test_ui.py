@@ -171,3 +171,45 @@ def test_a_hostile_url_stays_inside_its_markdown_link():
     target = footer.split("](", 1)[1]
     assert "<img" not in footer and target.index(")") == target.index(") (x.txt)")  # the link ends where it should
     assert "(https://x/a%29%3Cimg%20src=x%20onerror=alert%281%29%3E)" in footer
+
+
+def test_the_answer_streams_before_it_is_final(client):
+    job = client.submit(ON_TOPIC, api_name="/ask")
+    chat, sources, _ = job.result(timeout=120)
+    final = text_of(chat[-1])
+    partial = [text_of(out[0][-1]) for out in job.outputs()[:-1] if out[0] and out[0][-1]["role"] == "assistant"]
+    assert partial and all(p.strip() and p != final for p in partial), partial
+    assert final.startswith(partial[0].rstrip()[:20])  # the first piece is the start of the answer
+
+
+def test_settings_reach_the_core(client, config):
+    """Article filter, passages, mode and answerer from the API become the Config and Filters."""
+    chat, sources = ask_with(client, ON_TOPIC, articles=[SEED_FILES[0]])
+    assert all(f'data-source="{SEED_FILES[0]}"' in card for card in sources.split('class="src-card"')[1:])
+    expected = core_answer_with(ON_TOPIC, config.with_(mode="bm25", top_k=1))
+    chat, _ = ask_with(client, ON_TOPIC, mode="bm25", top_k=1)
+    assert text_of(chat[-1]).startswith(expected.text.split("[1]")[0].strip()[:60])
+    chat, sources = ask_with(client, ON_TOPIC, date_from="2030-01-01")  # after every article
+    assert "do not contain" in text_of(chat[-1]) and "filters" in text_of(chat[-1]) and "src-card" not in sources
+
+
+def ask_with(client: Client, question: str, **settings):
+    chat, sources, _textbox = client.predict(question, api_name="/ask", **settings)
+    return chat, sources
+
+
+def core_answer_with(question: str, config) -> "rag.Answer":
+    return rag.answer(question, config=config)
+
+
+def test_the_readme_client_example_runs(app_url):
+    """The gradio_client example in README.md, run as written against this app."""
+    import re
+
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(from gradio_client import Client\n.*?)```", readme, re.S)
+    assert block, "README.md has no gradio_client example"
+    code = block.group(1).replace("http://127.0.0.1:7860/", app_url)
+    out: dict = {}
+    exec(compile(code, "README.md", "exec"), out)  # noqa: S102 - our own README
+    assert "[1]" in out["answer"] and out["cards"].count('class="src-card"') >= 1

@@ -66,6 +66,15 @@ def one_thread_per_request() -> None:
     torch.set_num_threads(1)
 
 
+def warm_up(cfg) -> None:
+    """Load the index, the models and the answerer's parts before the first visitor comes: one
+    question per example the window offers (a first question otherwise waits seconds)."""
+    from ui import overview
+
+    for question in ["warm up", *overview.examples(rag.load_index(cfg).documents, 2)]:
+        list(rag.stream(question, config=cfg))
+
+
 def read_auth_file(path: str | Path) -> list[tuple[str, str]]:
     """`user:password` lines (blank lines and # comments skipped) -> Gradio's auth list."""
     try:
@@ -101,7 +110,7 @@ def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=
             cfg = cfg.with_(progress=False)
         print(f"Loading the index in {cfg.index_dir} (building it from {cfg.corpus} if missing)...", flush=True)
         one_thread_per_request()
-        list(rag.stream("warm up", config=cfg))  # loads the index, the models and the answerer
+        warm_up(cfg)
         demo = build_app(cfg)
     except RagError as err:
         raise SystemExit(f"error: {one_line(err)}") from None

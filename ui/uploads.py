@@ -10,8 +10,8 @@ written are removed again: a bad upload changes nothing.
 
 >>> safe_name("../../etc/passwd.txt")
 'passwd.txt'
->>> safe_name("<script>x</script>.md")
-'script_x_script_.md'
+>>> safe_name('a<b>"c".md')
+'a_b_c_.md'
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class UploadError(ValueError):
 def safe_name(name: str) -> str:
     """The base name of `name` with every other character than [\\w .-] replaced by "_"."""
     base = re.split(r"[\\/]", str(name))[-1]
-    base = re.sub(r"[^\w .-]", "_", base, flags=re.ASCII).strip(" .")
+    base = re.sub(r"[^\w .-]", "_", base, flags=re.ASCII).strip(" ._")
     return re.sub(r"_+", "_", base)[:120]
 
 
