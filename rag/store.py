@@ -32,7 +32,7 @@ import numpy as np
 KINDS = ("flat", "ivf-sq8", "milvus")
 RECALL_TARGET = 0.97  # nprobe is tuned to this on the build's own vectors: a margin above 0.95
 TUNE_QUERIES = 200
-SCORE_ALLOWED_MAX = 10_000  # an IVF search restricted to fewer ids scores them all instead
+SCORE_ALLOWED_MAX = 10_000  # a search restricted to fewer ids scores each of them instead
 
 
 class VectorStore(Protocol):
@@ -230,7 +230,7 @@ class FaissStore:
         params = None
         if allowed is not None:
             allowed = _ids(allowed)
-            if self.kind == "ivf-sq8" and len(allowed) <= SCORE_ALLOWED_MAX:
+            if len(allowed) <= SCORE_ALLOWED_MAX:  # cheaper than a pass over every vector
                 return self._score_all(q[0], allowed, k)
             sel = faiss.IDSelectorBatch(len(allowed), faiss.swig_ptr(allowed))
             if self.kind == "flat":
@@ -244,8 +244,12 @@ class FaissStore:
         return scores[0][keep], ids[0][keep]
 
     def _score_all(self, q: np.ndarray, allowed: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        present = allowed[np.isin(allowed, self.ids())]
-        scores = self.score(q, present)
+        present = np.unique(allowed)
+        try:
+            scores = self.score(q, present)
+        except RuntimeError:  # FAISS refuses an id it does not hold: leave those out
+            present = present[np.isin(present, self.ids())]
+            scores = self.score(q, present)
         order = np.lexsort((present, -scores))[:k]
         return scores[order], present[order]
 

@@ -110,11 +110,16 @@ def test_add_refuses_an_id_already_stored_or_repeated(store) -> None:
     assert len(store) == 4
 
 
-def test_search_allowed_restricts_to_those_ids(store) -> None:
+@pytest.mark.parametrize("score_each", [True, False], ids=["scored-one-by-one", "faiss-id-selector"])
+def test_search_allowed_restricts_to_those_ids(store, monkeypatch, score_each) -> None:
+    import rag.store as store_mod
+
+    monkeypatch.setattr(store_mod, "SCORE_ALLOWED_MAX", 10_000 if score_each else 0)
     scores, ids = store.search(Q, 3, allowed=np.array([3, 2]))
     assert ids.tolist() == [2, 3] and scores == pytest.approx([0.48, 0.0], abs=1e-6)
     assert store.search(Q, 3, allowed=np.array([], dtype=np.int64))[1].tolist() == []
     assert store.search(Q, 3, allowed=np.array([5, 0]))[1].tolist() == [0]  # 5 is absent
+    assert store.search(Q, 1, allowed=np.array([0, 2, 0]))[1].tolist() == [0]  # repeated ids count once
 
 
 def test_an_index_file_written_before_ids_opens_with_ids_as_rows(tmp_path) -> None:
@@ -171,20 +176,17 @@ def test_ivf_recall_at_10_against_exact_search(clustered_set) -> None:
     assert ivf.ids().tolist() == ids.tolist()
 
 
-def test_ivf_search_allowed_small_and_large(clustered_set) -> None:
+def test_ivf_search_allowed_small_and_large(clustered_set, monkeypatch) -> None:
+    import rag.store as store_mod
+
     base, queries, ids, ivf = clustered_set
     few = ids[::97]  # scored one by one
     assert _recall(ivf, base, ids, queries[:20], few) >= 0.95
     assert set(ivf.search(queries[0], 10, few)[1]) <= set(few)
-    half = ids[::2]
-    import rag.store as store_mod
-
-    old, store_mod.SCORE_ALLOWED_MAX = store_mod.SCORE_ALLOWED_MAX, 100  # take the IVF filter path
-    try:
-        assert _recall(ivf, base, ids, queries[:20], half) >= 0.95
-        assert set(ivf.search(queries[0], 10, half)[1]) <= set(half)
-    finally:
-        store_mod.SCORE_ALLOWED_MAX = old
+    monkeypatch.setattr(store_mod, "SCORE_ALLOWED_MAX", 100)  # the IVF filter path, more lists probed
+    for allowed in (ids[::2], ids[::20]):
+        assert _recall(ivf, base, ids, queries[:20], allowed) >= 0.95
+        assert set(ivf.search(queries[0], 10, allowed)[1]) <= set(allowed)
 
 
 def test_ivf_vectors_are_decoded_within_8_bit_error(clustered_set) -> None:
