@@ -276,7 +276,8 @@ class FaissStore:
 
 
 def tune_nprobe(store, vectors: np.ndarray, ids: np.ndarray, target: float = RECALL_TARGET) -> int:
-    """Set `store.nprobe` to the smallest power of two reaching `target` recall@10; returns it.
+    """Set `store.nprobe` to the smallest of 1, 2, 3, 5, 8, 11, 17... (steps of 1.5x) that reaches
+    `target` recall@10; returns it.
 
     Measured leave-one-out on what was just added: a seeded sample of `vectors` are the queries,
     each one's exact ten nearest others (brute force on the float vectors) the truth. Works for
@@ -286,14 +287,13 @@ def tune_nprobe(store, vectors: np.ndarray, ids: np.ndarray, target: float = REC
     pick = np.random.default_rng(0).choice(n, size=min(TUNE_QUERIES, n), replace=False)
     truth = [t[t != ids[p]][:10] for t, p in zip(_exact_top(vectors, ids, vectors[pick], 11), pick)]
     want = sum(len(t) for t in truth)
-    nprobe = 1
-    while True:
+    for nprobe in sorted({min(store.nlist, round(1.5**j)) for j in range(int(math.log(store.nlist, 1.5)) + 2)}):
         store.nprobe = nprobe
         found = [store.search(vectors[p], 11)[1] for p in pick]
         hits = sum(len(set(t) & set(f[f != ids[p]][:10])) for t, f, p in zip(truth, found, pick))
-        if hits >= target * want or nprobe >= store.nlist:
-            return nprobe
-        nprobe = min(nprobe * 2, store.nlist)
+        if hits >= target * want:
+            break
+    return nprobe
 
 
 def _exact_top(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
