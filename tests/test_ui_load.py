@@ -36,3 +36,28 @@ def test_fifty_concurrent_questions_are_all_answered(app_url):
 def test_questions_are_distinct_so_no_cache_hides_the_work():
     qs = loadtest.questions(N)
     assert len(qs) == N and len(set(qs)) == N
+
+
+def other_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # UDP: no packet is sent, the route picks the address
+            ip = s.getsockname()[0]
+    except OSError:
+        ip = ""
+    return ip if ip and not ip.startswith("127.") and ip != "0.0.0.0" else None
+
+
+def test_the_app_listens_on_loopback_only(app_url):
+    import socket
+    from urllib.parse import urlparse
+
+    ip = other_address()
+    if ip is None:
+        pytest.skip("this machine has no address but loopback")
+    with pytest.raises(OSError):
+        socket.create_connection((ip, urlparse(app_url).port), timeout=3).close()
+    socket.create_connection(("127.0.0.1", urlparse(app_url).port), timeout=3).close()

@@ -75,8 +75,8 @@ def build(cfg: rag.Config) -> gr.Blocks:
                         label="Question", placeholder="Ask a question and press Enter…", show_label=False,
                         container=False, scale=5, autofocus=True, max_lines=4, elem_id="question",
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
-                    new_chat = gr.Button("Start over", variant="secondary", scale=1, min_width=110, elem_id="new-chat")
+                    send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="ask")
+                    new_chat = gr.Button("Start over", variant="secondary", scale=0, min_width=120, elem_id="new-chat")
                 with gr.Row(elem_id="examples"):
                     gr.Markdown("**Try:**", container=False, min_width=0)
                     example_buttons = [
