@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Iterator, Protocol, runtime_checkable
 
 from .errors import ConfigError
-from .llama import LocalChat, start_server
+from .llama import LocalChat
+from .llama_server import start_server
 from .openai_chat import OpenAIChat
 
 __all__ = ["ChatModel", "chat_model", "start_server"]
@@ -73,7 +74,7 @@ def chat_model(cfg) -> ChatModel:
     raise ConfigError(f"generator {cfg.generator!r} uses no language model (choose 'local' or 'openai')")
 
 
-if __name__ == "__main__":  # python -m rag.llm: serve the bundled model (see rag.llama.main)
-    from .llama import main
+if __name__ == "__main__":  # python -m rag.llm: serve the bundled model (see rag.llama_server.main)
+    from .llama_server import main
 
     raise SystemExit(main())

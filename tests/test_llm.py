@@ -19,7 +19,8 @@ import pytest
 
 from rag.config import Config
 from rag.errors import ConfigError, LLMError
-from rag.llama import LocalChat, LocalServer
+from rag.llama import LocalChat
+from rag.llama_server import LocalServer
 from rag.llm import ChatModel, chat_model, start_server
 from rag.openai_chat import OpenAIChat
 
