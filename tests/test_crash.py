@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import rag
-from rag.storage import read_manifest
+from rag.storage import open_index, read_manifest
 from rag.vcache import text_key
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -70,6 +70,7 @@ def test_kill_9_at_random_points_then_resume(tmp_path):
         proc.communicate()
         assert proc.returncode == -signal.SIGKILL, f"round {round}: the build ended before it was killed"
         assert read_manifest(cfg.index_dir)["generation"] == good  # never committed: the old index is the index
+        assert len(open_index(cfg).documents) == 1  # read from disk again, every file's hash checked
         again = rag.answer(QUESTION, config=cfg)
         assert (again.text, [c.snippet for c in again.citations]) == (expected.text, [c.snippet for c in expected.citations])
         now = cached_vectors(cfg.index_dir)
@@ -125,6 +126,7 @@ def test_kill_9_at_the_commit(tmp_path, moment):
     committed = read_manifest(cfg.index_dir)["generation"] != good
     assert committed == (moment == "after the manifest")
     assert len(list(cfg.index_dir.glob("gen-*")) + list(cfg.index_dir.glob(".gen-*"))) == 2  # a dead build's leftovers
+    assert len(open_index(cfg).documents) == (2 if committed else 1)  # every file's hash checked
     assert "Sarajevo" in rag.answer("Where did the ministers meet?", config=cfg).text  # the index loads and answers
 
     r = rag.index(corpus, config=cfg)
