@@ -65,3 +65,17 @@ def test_a_busy_index_is_one_line_and_the_upload_is_taken_back(setup):
 
 def test_no_file_chosen_is_one_line():
     assert list(Handlers(rag.Config.load()).upload([])) == ["⚠ Choose one or more .txt, .md or .html files first."]
+
+
+def test_no_index_yet_says_what_to_do_and_a_first_upload_builds_it(tmp_path):
+    cfg = rag.Config.load(corpus=tmp_path / "empty", index_dir=tmp_path / "index", progress=False)
+    h = Handlers(cfg)
+    status, *buttons, articles = h.refresh()
+    assert "No index" in status and "Add articles" in status
+    assert all(b.get("visible") is False for b in buttons)
+    upload = tmp_path / "in" / "orchard.txt"
+    upload.parent.mkdir()
+    upload.write_text(ARTICLE, encoding="utf-8")
+    assert list(h.upload([str(upload)]))[-1].startswith("✓ Indexed orchard.txt: the index now holds 1 article in 1 chunk.")
+    status, *buttons, articles = h.refresh()
+    assert "1 article · 1 chunk" in status and buttons[0]["value"].startswith("What do the articles say about “Kestrel")

@@ -15,7 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 import rag
-from rag.errors import ConfigError, RagError
+from rag.errors import ConfigError, InputError, RagError
 from ui.handlers import one_line
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,10 @@ def main(host: str = "127.0.0.1", port: int = 7860, share: bool = False, config=
             cfg = cfg.with_(progress=False)
         print(f"Loading the index in {cfg.index_dir} (building it from {cfg.corpus} if missing)...", flush=True)
         one_thread_per_request()
-        warm_up(cfg)
+        try:
+            warm_up(cfg)
+        except InputError as err:  # no articles yet: the window opens, so that some can be added in it
+            print(f"warning: {one_line(err)}; the window opens so that articles can be added", file=sys.stderr)
         demo = build_app(cfg)
     except RagError as err:
         raise SystemExit(f"error: {one_line(err)}") from None

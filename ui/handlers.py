@@ -148,7 +148,8 @@ class Handlers:
         err = outcome.get("error")
         if err is None:
             report = outcome["report"]
-            yield f"✓ Indexed {names}: the index now holds {report.documents} articles in {report.chunks} chunks."
+            held = f"{overview.counted(report.documents, 'article')} in {overview.counted(report.chunks, 'chunk')}"
+            yield f"✓ Indexed {names}: the index now holds {held}."
             return
         uploads.remove(written)
         if type(err).__name__ == "IndexBusyError":

@@ -50,13 +50,18 @@ def article_choices(documents) -> list[tuple[str, str]]:
     return choices
 
 
+def counted(n, word: str) -> str:
+    """'1 article', '5 articles'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def status_line(manifest: dict) -> str:
     """One line of plain text: articles, chunks, embedding model and when the index was built."""
     counts = manifest.get("counts", {})
     model = manifest.get("model", {}).get("id") or manifest.get("settings", {}).get("model", "?")
     built = str(manifest.get("created", "?")).replace("T", " ").replace("+00:00", " UTC")
     return (
-        f"{counts.get('documents', '?')} articles · {counts.get('chunks', '?')} chunks · "
+        f"{counted(counts.get('documents', '?'), 'article')} · {counted(counts.get('chunks', '?'), 'chunk')} · "
         f"embeddings: {str(model).rsplit('/', 1)[-1]} · built {built}"
     )
 

@@ -71,6 +71,7 @@ def add(uploads: list[tuple[str, str]], corpus: Path, max_mb: float) -> list[Pat
     if len(set(names)) != len(names):
         raise UploadError("two uploads have the same name; upload them one at a time")
     written: list[Path] = []
+    corpus.mkdir(parents=True, exist_ok=True)  # the first articles of a new corpus
     try:
         for (path, _), name in zip(uploads, names):
             written.append(_copy_new(Path(path), corpus, name))
