@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup browser chat test bench screenshot clean
+.PHONY: setup browser chat test bench screenshot loadtest clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ bench: setup
 # Refresh the README's picture of the chat window from a real answer in headless Chromium.
 screenshot: setup browser
 	UI_SCREENSHOT=ui/screenshot.png $(PY) -m pytest -q tests/test_ui_browser.py -k streams
+
+# 50 questions at once to the chat app through its API (README's p50/p95); run it alone on the machine.
+loadtest: setup
+	$(PY) -m ui.loadtest --n 50
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/gen-* index/.gen-*
