@@ -3,8 +3,8 @@
     python -m ui.loadtest [--n 50] [--url http://127.0.0.1:7860/]
 
 Without --url it starts the real app (`python -m ui.app`, the same as `rag chat`) on a free
-loopback port, over the configured index (RAG_INDEX_DIR, ...), waits until it serves, and stops
-it afterwards. Each question comes from its own gradio_client session, all sent at the same
+loopback port, over an index of the configured corpus built afresh in a temporary folder (or
+--index-dir), waits until it serves, and stops it afterwards. Each question comes from its own gradio_client session, all sent at the same
 moment; a question counts as answered when its final chat ends with an answer, not a "⚠" line.
 Questions are the seed question set's (eval/seeds.jsonl), distinct, so no cache hides the work.
 Run it alone (`flock /tmp/rag-heavy.lock ...`): on a shared machine other work skews the figures.
@@ -18,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -141,14 +142,18 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m ui.loadtest", description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=50, help="concurrent questions (default 50)")
     p.add_argument("--url", help="an app already running (default: start one on a free port)")
+    p.add_argument("--index-dir", help="the index the started app serves (default: a fresh one in a temporary folder)")
     args = p.parse_args(argv)
-    proc, url = (None, args.url) if args.url else start_app()
+    tmp = tempfile.TemporaryDirectory(prefix="rag-loadtest-")
+    env = {"RAG_INDEX_DIR": args.index_dir or tmp.name, "RAG_PROGRESS": "0"}
+    proc, url = (None, args.url) if args.url else start_app(env)
     try:
         run(url, 2)  # first questions load what the warm-up did not: not part of the figure
         result = run(url, args.n)
     finally:
         if proc is not None:
             stop_app(proc)
+        tmp.cleanup()
     print(result.summary())
     for line in result.failures:
         print("  failed:", line)
