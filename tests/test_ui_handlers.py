@@ -79,3 +79,11 @@ def test_no_index_yet_says_what_to_do_and_a_first_upload_builds_it(tmp_path):
     assert list(h.upload([str(upload)]))[-1].startswith("✓ Indexed orchard.txt: the index now holds 1 article in 1 chunk.")
     status, *buttons, articles = h.refresh()
     assert "1 article · 1 chunk" in status and buttons[0]["value"].startswith("What do the articles say about “Kestrel")
+
+
+def test_an_uploaded_name_is_shown_as_text(tmp_path):
+    upload = tmp_path / "in" / "x"
+    upload.parent.mkdir()
+    (upload.parent / "<img src=x onerror=alert(1)>.exe").write_text("x", encoding="utf-8")
+    lines = list(Handlers(rag.Config.load(corpus=tmp_path / "c")).upload([str(upload.parent / "<img src=x onerror=alert(1)>.exe")]))
+    assert lines == ["⚠ \\<img src=x onerror=alert\\(1\\)\\>.exe: only .txt, .md, .html files can be added. Nothing was added."]

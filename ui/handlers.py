@@ -124,7 +124,12 @@ class Handlers:
         return overview.status_html(idx.manifest), *buttons, gr.update(choices=overview.article_choices(idx.documents))
 
     def upload(self, files):
-        """Add uploaded files to the corpus and index them; yields one status line at a time."""
+        """Add uploaded files to the corpus and index them; yields one status line at a time, as
+        literal Markdown (an uploaded file's name is the uploader's text)."""
+        for line in self._upload(files):
+            yield cards.md_escape(line)
+
+    def _upload(self, files):
         if not files:
             yield "⚠ Choose one or more .txt, .md or .html files first."
             return
