@@ -215,6 +215,12 @@ def test_hostile_article_stays_inert(page, tmp_path):
         assert page.locator(f"{area} script, {area} img, {area} iframe").count() == 0
         hrefs = page.locator(f"{area} a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
         assert not [h for h in hrefs if h and h.lower().startswith(("javascript:", "data:"))], hrefs
+    # A question carrying markup is shown as the text it is, too.
+    hostile_question = "Who came to ![x](http://203.0.113.9/q.png) the <img src=x onerror=alert(9)> harbour festival?"
+    ask(page, hostile_question, 2)
+    shown = page.locator(USER).nth(1).inner_text().replace("\u2060", "")  # the joiner that stops autolinks
+    assert shown.strip() == hostile_question
+    assert page.locator("#chat img, #chat script").count() == 0
     page.screenshot(path=str(tmp_path / "hostile.png"))
 
 
