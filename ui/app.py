@@ -30,6 +30,7 @@ THEME = gr.themes.Default(
 CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
 #header { align-items: center; }
+#ask, #new-chat { white-space: nowrap; }
 #status .status { margin: 0; text-align: right; color: var(--body-text-color-subdued); font-size: var(--text-sm); }
 #status .status-problem { color: var(--color-accent); }
 #examples { flex-wrap: wrap; gap: 6px; align-items: center; }
