@@ -127,7 +127,16 @@ def _build(kind: str, base_path: Path, store_path: Path, cfg) -> dict:
     out = {"build_s": round(time.perf_counter() - t0, 2), "build_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
     if getattr(store, "nlist", None):
         out.update(nlist=store.nlist, nprobe=store.nprobe)
+    _close(store)
     return out
+
+
+def _close(store) -> None:
+    """Stop Milvus Lite's in-process server cleanly: the pool ends its worker with a signal."""
+    if store.kind == "milvus":
+        from rag.milvus_store import release
+
+        release(store.uri)
 
 
 def _serve(kind: str, store_path: Path, queries: np.ndarray, cfg) -> dict:
@@ -151,6 +160,7 @@ def _serve(kind: str, store_path: Path, queries: np.ndarray, cfg) -> dict:
             store.index.search(q.reshape(1, -1), 10)
             raw.append(time.perf_counter() - t0)
         out["p50_ms_omp_default"] = round(float(np.percentile(raw, 50)) * 1e3, 3)
+    _close(store)
     return out
 
 

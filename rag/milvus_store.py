@@ -83,6 +83,25 @@ def _client(uri: str, token: str):
     return client
 
 
+def _lite_settle(uri: str, collection: str) -> None:
+    """Wait until Milvus Lite has written what a flush started.
+
+    After a flush, Lite merges segments and builds their indexes in a background thread; a process
+    killed meanwhile (say, right after `rag index` committed) leaves a half-written segment file
+    that no later process can load. milvus-lite 3.2 (pinned) has no public call for this wait, so
+    this reaches into its in-process server; were that to change, a warning says so.
+    """
+    import os
+
+    try:
+        from milvus_lite.server_manager import server_manager_instance
+
+        db = server_manager_instance._servers[os.path.abspath(uri)][1]
+        db.get_collection(collection)._wait_for_bg()
+    except (ImportError, KeyError, AttributeError, IndexError) as err:
+        logging.getLogger(__name__).warning("could not wait for Milvus Lite to finish writing %s: %s", collection, _one_line(err))
+
+
 def _locked(db: Path) -> bool:
     import fcntl
 
@@ -232,9 +251,12 @@ class MilvusStore:
         return self.vectors(ids) @ np.asarray(query, dtype=np.float32)
 
     def save(self, path: Path) -> None:
-        """Flush the collection, then write the pointer (temporary name, then rename)."""
+        """Flush the collection (and let Milvus Lite finish writing it), then write the pointer
+        (temporary name, then rename)."""
         with _quiet():
             self.client.flush(self.collection)
+        if not _is_server(self.uri):
+            _lite_settle(self.uri, self.collection)
         ptr = {"format": FORMAT, "uri": self.recorded_uri, "collection": self.collection, "dim": self.dim,
                "count": len(self), "index": self.index}
         atomic_save(path, lambda tmp: Path(tmp).write_text(json.dumps(ptr, indent=2) + "\n", encoding="utf-8"))
