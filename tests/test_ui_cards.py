@@ -69,3 +69,9 @@ def test_markdown_escape_defuses_links_images_html_and_bare_urls():
 def test_abstained_answer_has_no_cards_and_no_footer():
     a = Answer("q", "The articles do not contain an answer to this question.", [], True)
     assert cards.sources_html(a) == cards.ABSTAINED and cards.sources_footer(a) == ""
+
+
+def test_a_document_whose_text_moved_is_not_marked_with_stale_offsets():
+    moved = Document("a.txt", "Head", "A new first line. " + TEXT)
+    html = cards.card(cite(), 1, [passage()], moved)
+    assert "<details" not in html and "<mark>The cited one &lt;b&gt;sits&lt;/b&gt; here.</mark>" in html

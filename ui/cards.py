@@ -129,6 +129,8 @@ def card(c, turn: int = 0, passages=(), document=None) -> str:
     if date:
         meta += f' · <span class="src-date">{html.escape(str(date))}</span>'
     doc_text = getattr(document, "text", None)
+    if doc_text is not None and doc_text[c.start : c.end] != c.snippet:
+        doc_text = None  # another version of the article (rebuilt since): its offsets do not apply
     return (
         f'<div class="src-card" id="{card_id(turn, c.n)}" data-n="{int(c.n)}" '
         f'data-source="{html.escape(c.source, quote=True)}">'
