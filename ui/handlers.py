@@ -18,7 +18,7 @@ from pathlib import Path
 import gradio as gr
 
 import rag
-from rag.errors import RagError
+from rag.errors import IndexMismatchError, RagError
 from ui import cards, overview, uploads
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class Handlers:
         text, final, filters, shown_at = "", None, None, 0.0
         try:
             cfg, filters = settings(self.cfg, answerer, top_k, mode, articles, date_from, date_to)
-            for event in rag.stream(question, history=history, filters=filters, config=cfg):
+            for event in _stream(question, history, filters, cfg):
                 if isinstance(event, str):
                     text += event
                     if time.monotonic() - shown_at >= STREAM_EVERY:  # the first piece at once
@@ -190,6 +190,21 @@ class _QueueHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.put(one_line(record.getMessage()))
+
+
+def _stream(question, history, filters, cfg):
+    """rag.stream, asked once more if the index could not be opened before any text came: a build
+    that commits while `rag.load_index` opens the generation it just read removes that generation
+    (rag.storage drops old generations at once), and the next attempt opens the new one."""
+    events = rag.stream(question, history=history, filters=filters, config=cfg)
+    try:
+        first = next(events)
+    except IndexMismatchError:
+        log.warning("the index changed while it was opened; asking again")
+        events = rag.stream(question, history=history, filters=filters, config=cfg)
+        first = next(events)
+    yield first
+    yield from events
 
 
 def _message(final, turn: int, filters) -> str:
