@@ -213,3 +213,16 @@ def test_the_readme_client_example_runs(app_url):
     out: dict = {}
     exec(compile(code, "README.md", "exec"), out)  # noqa: S102 - our own README
     assert "[1]" in out["answer"] and out["cards"].count('class="src-card"') >= 1
+
+
+def test_an_unreachable_language_model_is_one_line_under_the_quoted_answer(config):
+    """answerer 'openai' pointed at a closed port on this machine: the answer is quoted instead, and says why."""
+    demo, url = serve(config.with_(llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_model="m", llm_timeout=5.0))
+    try:
+        chat, sources, _ = Client(url, verbose=False).predict(ON_TOPIC, answerer="openai", api_name="/ask")
+    finally:
+        demo.close()
+    answer = text_of(chat[-1])
+    note = [line for line in answer.split("\n") if line.startswith("_⚠")]
+    assert len(note) == 1 and note[0].endswith("the answer is quoted from the articles instead._"), answer
+    assert 'class="src-card"' in sources  # the quoted answer keeps its sources
