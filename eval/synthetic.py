@@ -31,7 +31,7 @@ SIZES = (100_000, 1_000_000)
 KINDS = ("flat", "ivf-sq8", "milvus")
 QUERIES = 300
 WARMUP = 20
-MILVUS_MAX = 100_000  # Milvus Lite inserts ~3k vectors/s through gRPC: 1M would take the better part of an hour
+MILVUS_MAX = 100_000  # Milvus Lite held 648 MB for 100k vectors: 1M would take several GB of a shared machine
 
 
 def clustered(n: int, dim: int = 384, *, seed: int = 0, clusters: int | None = None, spread: float = 1.0,
