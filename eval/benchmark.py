@@ -75,7 +75,7 @@ def run_beir(
 
     qids = list(ds.queries)
     t0 = time.perf_counter()
-    qvecs = embed([ds.queries[q] for q in qids], cfg.model, batch_size=cfg.batch_size)
+    qvecs = embed([ds.queries[q] for q in qids], cfg.embedder, batch_size=cfg.batch_size)
     embed_ms = (time.perf_counter() - t0) * 1000 / max(len(qids), 1)
 
     result: dict = {
@@ -118,13 +118,13 @@ def whole_document_dense(ds: BeirDataset, cfg: Config, sources: dict[str, str], 
     from rag.store import FaissStore
 
     # `sources`: the document hashes the index manifest already records, in corpus order.
-    key = hashlib.sha256("".join([cfg.model, *(sources[d.doc_id] for d in ds.documents)]).encode()).hexdigest()[:16]
+    key = hashlib.sha256("".join([cfg.embedder, *(sources[d.doc_id] for d in ds.documents)]).encode()).hexdigest()[:16]
     path = Path(f"{cfg.index_dir}.whole-docs-{key}.npy")
     if path.exists():
         vectors = np.load(path, allow_pickle=False)
     else:
         texts = [f"{d.title} {d.text}".strip() for d in ds.documents]
-        vectors = embed(texts, cfg.model, batch_size=cfg.batch_size, progress=cfg.progress, label="embedding documents")
+        vectors = embed(texts, cfg.embedder, batch_size=cfg.batch_size, progress=cfg.progress, label="embedding documents")
         tmp = Path(f"{path}.tmp{os.getpid()}.npy")
         np.save(tmp, vectors, allow_pickle=False)
         os.replace(tmp, path)

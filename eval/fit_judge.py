@@ -52,7 +52,7 @@ def collect(path: Path, cfg: Config, fit_articles: set[str]) -> list[dict]:
     ensure_index(ds.documents, cfg)
     idx = load_index(cfg, build_if_missing=False)
     gen = ExtractiveGenerator(idx, cfg)
-    vecs = embed([q["question"] for q in ds.questions], cfg.model, batch_size=cfg.batch_size, progress=cfg.progress)
+    vecs = embed([q["question"] for q in ds.questions], cfg.embedder, batch_size=cfg.batch_size, progress=cfg.progress)
     out = []
     for q, v in zip(ds.questions, vecs):
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))

@@ -56,7 +56,7 @@ def search(
     from .embed import embed_query
 
     idx = load_index(cfg)
-    return retrieve(idx, question, embed_query(question, cfg.model), cfg, filters)
+    return retrieve(idx, question, embed_query(question, cfg.embedder), cfg, filters)
 
 
 def stream(
@@ -83,7 +83,7 @@ def stream(
     idx = load_index(cfg)
     t0 = time.perf_counter()
     query = standalone(question, history, cfg)  # a follow-up becomes a standalone question
-    q_vec = embed_query(query, cfg.model)
+    q_vec = embed_query(query, cfg.embedder)
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
     t2 = time.perf_counter()

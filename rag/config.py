@@ -22,6 +22,7 @@ ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 GENERATORS = ("extractive", "local", "openai")
 STORES = ("faiss", "milvus")
+EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embed.BACKENDS
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
@@ -30,6 +31,7 @@ PIPELINE_VERSION = 5
 # Settings baked into the stored index. Changing one needs `rag index` again.
 INDEX_FIELDS = (
     "model",
+    "embed_backend",
     "encoding",
     "chunk_tokens",
     "chunk_overlap",
@@ -45,6 +47,7 @@ class Config:
     corpus: Path = ROOT / "seeds"
     index_dir: Path = ROOT / "index"
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embed_backend: str = "torch"  # torch (fp32), onnx (fp32) or onnx-int8: who runs the model (rag/embed.py)
     encoding: str = "cl100k_base"
     chunk_tokens: int = 200
     chunk_overlap: int = 40
@@ -118,6 +121,8 @@ class Config:
             )
         if self.generator not in GENERATORS:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}, not {self.generator!r}")
+        if self.embed_backend not in EMBED_BACKENDS:
+            raise ConfigError(f"embed_backend must be one of {', '.join(EMBED_BACKENDS)}, not {self.embed_backend!r}")
         if self.store not in STORES:
             raise ConfigError(f"store must be one of {', '.join(STORES)}, not {self.store!r}")
         if self.fusion not in ("zscore", "rrf"):
@@ -135,6 +140,11 @@ class Config:
             raise ConfigError(f"lock_wait must be 0 seconds or more, not {self.lock_wait}")
         if not 0.0 <= self.mmr_lambda <= 1.0:
             raise ConfigError(f"mmr_lambda must be between 0 and 1, not {self.mmr_lambda}")
+
+    @property
+    def embedder(self) -> str:
+        """The embedding model and its backend as one name, what rag.embed loads ("<model>@onnx-int8")."""
+        return self.model if self.embed_backend == "torch" else f"{self.model}@{self.embed_backend}"
 
     def index_settings(self) -> dict:
         """The settings recorded in, and checked against, the index manifest."""

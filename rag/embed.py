@@ -1,7 +1,18 @@
 """Texts -> unit-length float32 vectors with a sentence-transformers model, loaded offline.
 
-The model is loaded once per process and reused; torch is imported only here, so commands
-that never embed (`rag --help`) start fast.
+An embedder is named by one string, the model and its backend: `"<model>"` runs the model in
+torch (fp32), `"<model>@onnx"` in ONNX Runtime (fp32) and `"<model>@onnx-int8"` in ONNX Runtime
+with int8 weights (rag.onnx_embed). `Config.embedder` gives the configured one; the index
+manifest records the backend and the vector cache keeps one folder per embedder, so vectors of
+two kinds never meet in one index.
+
+>>> embedder("sentence-transformers/all-MiniLM-L6-v2", "onnx-int8")
+'sentence-transformers/all-MiniLM-L6-v2@onnx-int8'
+>>> parse_embedder("m@onnx")
+('m', 'onnx')
+
+The model is loaded once per process and reused; torch and onnxruntime are imported only here,
+so commands that never embed (`rag --help`) start fast.
 """
 
 from __future__ import annotations
@@ -12,54 +23,82 @@ from functools import lru_cache
 
 import numpy as np
 
+from .errors import ConfigError
 from .tokens import model_path
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def embedder(model: str, backend: str = "torch") -> str:
+    """The name of `model` run by `backend` (the torch name is the bare model, as before)."""
+    return model if backend == "torch" else f"{model}@{backend}"
+
+
+def parse_embedder(name: str) -> tuple[str, str]:
+    """An embedder's name -> (model, backend)."""
+    model, _, backend = name.rpartition("@") if "@" in name else ("", "", "torch")
+    if not model:
+        return name, "torch"
+    if backend not in BACKENDS:
+        raise ConfigError(f"embedding backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    return model, backend
+
+
+class _TorchEncoder:
+    """sentence-transformers in torch: one batch -> unit-length rows."""
+
+    def __init__(self, folder: str):
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command
+        self.model = SentenceTransformer(folder, device="cpu")
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(getter())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(
+            texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
 
 
 @lru_cache(maxsize=4)
-def load_model(model: str):
-    """The SentenceTransformer for `model`, on the CPU, never touching a model hub."""
+def load_model(name: str):
+    """The encoder for embedder `name` (see above), on the CPU, never touching a model hub."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
+    model, backend = parse_embedder(name)
+    if backend == "torch":
+        return _TorchEncoder(model_path(model))
+    from .onnx_embed import OnnxEncoder
 
-    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command
-    return SentenceTransformer(model_path(model), device="cpu")
+    return OnnxEncoder.load(model_path(model), quantized=backend == "onnx-int8")
 
 
-def dimension(model: str) -> int:
-    m = load_model(model)
-    getter = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
-    return int(getter())
+def dimension(name: str) -> int:
+    return load_model(name).dim
 
 
 def embed(
     texts: list[str], model: str, *, batch_size: int = 64, progress: bool = False, label: str = "embedding"
 ) -> np.ndarray:
-    """Embed `texts` as rows of a (len(texts), dim) float32 array with unit L2 norm.
+    """Embed `texts` with embedder `model` as rows of a (len(texts), dim) float32 array with unit L2 norm.
 
     Texts are sorted by length before batching (less padding, much faster on CPU), and the
     rows are put back in the caller's order.
     """
     m = load_model(model)
     if not texts:
-        return np.zeros((0, dimension(model)), dtype=np.float32)
+        return np.zeros((0, m.dim), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
     bar = _bar(len(texts), label) if progress else None
-    out = np.empty((len(texts), dimension(model)), dtype=np.float32)
+    out = np.empty((len(texts), m.dim), dtype=np.float32)
     started = time.perf_counter()
     for b in range(0, len(order), batch_size):
         idx = order[b : b + batch_size]
-        vecs = m.encode(
-            [texts[i] for i in idx],
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        out[idx] = vecs.astype(np.float32, copy=False)
+        out[idx] = m.encode([texts[i] for i in idx])
         if bar is not None:
             bar.update(len(idx))
             bar.set_postfix_str(f"{bar.n / (time.perf_counter() - started):.0f} {label.split()[-1]}/s")
@@ -70,7 +109,7 @@ def embed(
 
 @lru_cache(maxsize=256)
 def embed_query(text: str, model: str) -> np.ndarray:
-    """One question's vector; cached, since the chat re-asks and the eval repeats."""
+    """One question's vector with embedder `model`; cached, since the chat re-asks and the eval repeats."""
     vec = embed([text], model)[0]
     vec.setflags(write=False)
     return vec

@@ -26,13 +26,13 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
     from .store import new_store
     from .vcache import VectorCache, embed_cached, text_key
 
-    cache = VectorCache(Path(cfg.index_dir) / "vectors", cfg.model)
+    cache = VectorCache(Path(cfg.index_dir) / "vectors", cfg.embedder)
     cache.remove_leftovers()
     dim = prev.dense.dim if prev is not None else cache.dim
     if dim is None:
         from .embed import dimension
 
-        dim = dimension(cfg.model)
+        dim = dimension(cfg.embedder)
     stats = {"embedded": 0, "cached": 0, "kept": 0, "embed_seconds": 0.0, "chunks_embedded": 0, "cache": cache}
     stores = {}
     parts = (
@@ -45,7 +45,7 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
         log.info("embedding %s: %d texts", name, len(todo))
         on_step = _progress(cfg, f"embedding {name}")
         vectors, cached, embedded = embed_cached(
-            todo, cfg.model, cache, dim=dim, batch_size=cfg.batch_size, step=cfg.batch_size * CACHE_STEP, on_step=on_step
+            todo, cfg.embedder, cache, dim=dim, batch_size=cfg.batch_size, step=cfg.batch_size * CACHE_STEP, on_step=on_step
         )
         if cached:
             log.info("embedding %s: %d of %d vectors found in the vector cache", name, cached, len(todo))
@@ -75,8 +75,8 @@ def _progress(cfg: Config, label: str):
         if done == 0:
             from .embed import load_model
 
-            log.info("loading the embedding model %s", cfg.model)
-            load_model(cfg.model)  # not part of the throughput measured
+            log.info("loading the embedding model %s", cfg.embedder)
+            load_model(cfg.embedder)  # not part of the throughput measured
             state["t0"] = time.perf_counter()
             if cfg.progress:
                 from tqdm import tqdm

@@ -31,7 +31,7 @@ def test_calibration_is_built_once_per_index(seed_index):
 @pytest.mark.parametrize("size", [7, 4096])
 def test_sample_scores_equal_the_stores_scores(seed_index, seed_config, size):
     cal = Calibration.of(seed_index, size)
-    q = embed_query(Q, seed_config.model)
+    q = embed_query(Q, seed_config.embedder)
     assert len(cal.ids) == min(size, len(seed_index.chunks))
     assert np.allclose(cal.dense(q), seed_index.dense.score(q, cal.ids), atol=1e-6)
     assert np.allclose(cal.best_sentence(q), best_sentence_scores(seed_index, q, cal.ids.tolist()), atol=1e-6)

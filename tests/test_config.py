@@ -151,6 +151,7 @@ def test_index_settings() -> None:
     assert cfg.index_settings() == {
         "pipeline": PIPELINE_VERSION,
         "model": "sentence-transformers/all-MiniLM-L6-v2",
+        "embed_backend": Config.embed_backend,
         "encoding": "cl100k_base",
         "chunk_tokens": 200,
         "chunk_overlap": 40,

@@ -16,7 +16,7 @@ WHEN = "When did the Balkan countries agree to create a joint database?"
 
 
 def evidence(idx, cfg, question):
-    vec = embed_query(question, cfg.model)
+    vec = embed_query(question, cfg.embedder)
     passages = retrieve(idx, question, vec, cfg)
     qi = analyze(question, cfg.bm25_stemmer)
     return qi, passages, gather(idx, qi, vec, passages, cfg.bm25_stemmer)
@@ -73,7 +73,7 @@ def test_a_question_asking_for_no_kind(seed_index, seed_config):
 
 def test_no_passages_no_rows(seed_index, seed_config):
     qi = analyze(WHEN)
-    ev = gather(seed_index, qi, embed_query(WHEN, seed_config.model), [], seed_config.bm25_stemmer)
+    ev = gather(seed_index, qi, embed_query(WHEN, seed_config.embedder), [], seed_config.bm25_stemmer)
     assert ev.X.shape == (0, len(FEATURES)) and len(ev.sentence_ids) == 0
 
 

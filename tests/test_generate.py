@@ -17,7 +17,7 @@ from rag.retrieve import retrieve
 
 
 def ask(idx, cfg, question, passages=None):
-    vec = embed_query(question, cfg.model)
+    vec = embed_query(question, cfg.embedder)
     passages = retrieve(idx, question, vec, cfg) if passages is None else passages
     *deltas, final = ExtractiveGenerator(idx, cfg).stream(question, vec, passages)
     assert "".join(deltas) == final.text

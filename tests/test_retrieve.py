@@ -16,7 +16,7 @@ GOLD = "003_d7e33aac75d08225.txt"
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid", "hybrid+rerank"])
 def test_every_mode_finds_the_gold_article_first(seed_index, seed_config, mode):
     cfg = seed_config.with_(mode=mode)
-    ranked = rank(seed_index, Q, embed_query(Q, cfg.model), cfg)
+    ranked = rank(seed_index, Q, embed_query(Q, cfg.embedder), cfg)
     assert ranked[0].chunk.doc_id == GOLD
     scores = [p.score for p in ranked]
     assert scores == sorted(scores, reverse=True)
@@ -26,17 +26,17 @@ def test_every_mode_finds_the_gold_article_first(seed_index, seed_config, mode):
 
 def test_bm25_finds_nothing_for_unknown_words(seed_index, seed_config):
     cfg = seed_config.with_(mode="bm25")
-    assert rank(seed_index, "zyxwv qwerty", embed_query("zyxwv qwerty", cfg.model), cfg) == []
+    assert rank(seed_index, "zyxwv qwerty", embed_query("zyxwv qwerty", cfg.embedder), cfg) == []
 
 
 def test_retrieve_returns_top_k_distinct_chunks(seed_index, seed_config):
     cfg = seed_config.with_(top_k=4)
-    got = retrieve(seed_index, Q, embed_query(Q, cfg.model), cfg)
+    got = retrieve(seed_index, Q, embed_query(Q, cfg.embedder), cfg)
     assert len(got) == 4 and len({p.chunk.chunk_id for p in got}) == 4
 
 
 def test_mmr_prefers_diverse_passages(seed_index, seed_config):
-    ranked = rank(seed_index, Q, embed_query(Q, seed_config.model), seed_config)[:10]
+    ranked = rank(seed_index, Q, embed_query(Q, seed_config.embedder), seed_config)[:10]
     assert mmr(seed_index, ranked, 5, 1.0) == ranked[:5]
     diverse = mmr(seed_index, ranked, 5, 0.3)
     assert diverse[0] == ranked[0] and len({p.chunk.chunk_id for p in diverse}) == 5
@@ -44,7 +44,7 @@ def test_mmr_prefers_diverse_passages(seed_index, seed_config):
 
 
 def test_filters(seed_index, seed_config):
-    q = embed_query(Q, seed_config.model)
+    q = embed_query(Q, seed_config.embedder)
     only = Filters(sources=("000_19e16c48e833ded7.txt",))
     assert {p.chunk.doc_id for p in rank(seed_index, Q, q, seed_config, only)} == {"000_19e16c48e833ded7.txt"}
     none = Filters(date_to="2000-01-01")
@@ -53,7 +53,7 @@ def test_filters(seed_index, seed_config):
 
 
 def test_best_sentence_scores_match_the_sentence_vectors(seed_index, seed_config):
-    q = embed_query(Q, seed_config.model)
+    q = embed_query(Q, seed_config.embedder)
     chunk = next(c for c in seed_index.chunks if "Sarajevo on Thursday" in c.text)
     best = best_sentence_scores(seed_index, q, [chunk.chunk_id])[0]
     ids = seed_index.chunk_sentences[chunk.chunk_id]
@@ -64,7 +64,7 @@ def test_best_sentence_scores_match_the_sentence_vectors(seed_index, seed_config
 def test_a_chunks_score_depends_neither_on_the_pool_nor_on_filters(seed_index, seed_config, mode):
     # Signals are standardized against a fixed corpus sample, not against the candidates.
     cfg = seed_config.with_(mode=mode)
-    q = embed_query(Q, cfg.model)
+    q = embed_query(Q, cfg.embedder)
     deep = {p.chunk.chunk_id: p.score for p in rank(seed_index, Q, q, cfg.with_(candidates=300))}
     shallow = rank(seed_index, Q, q, cfg.with_(candidates=3))
     filtered = rank(seed_index, Q, q, cfg, Filters(sources=(GOLD,)))
@@ -84,7 +84,7 @@ def test_bm25_still_votes_when_the_calibration_sample_misses_its_matches(seed_in
     matches = set(np.flatnonzero(seed_index.bm25.scores(question)).tolist())
     assert matches and not matches & set(small.ids.tolist())  # the premise
     monkeypatch.setitem(seed_index.cache, "calibration", small)
-    q = embed_query(question, seed_config.model)
+    q = embed_query(question, seed_config.embedder)
     for p in rank(seed_index, question, q, seed_config.with_(mode="hybrid")):
         bm25_vote = p.score - standardize([p.signals["dense"]], small.dense(q))[0]
         assert (bm25_vote > 0) == (p.chunk.chunk_id in matches)

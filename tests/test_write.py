@@ -16,7 +16,7 @@ Q = "Where did the Balkan ministers agree to build a joint database?"
 
 def run(seed_index, seed_config, chat, question=Q):
     cfg = seed_config.with_(generator="local")
-    vec = embed_query(question, cfg.model)
+    vec = embed_query(question, cfg.embedder)
     *deltas, final = LLMGenerator(seed_index, cfg, chat).stream(question, vec, retrieve(seed_index, question, vec, cfg))
     assert isinstance(final, Answer)
     return "".join(deltas), final
