@@ -4,6 +4,7 @@
     rag ask "QUESTION"        answer with cited snippets (--json for machines)
     rag eval [--beir DIR | --squad FILE]   metrics on a seed question set, a BEIR benchmark or SQuAD 2.0
     rag chat                  open the chat window on 127.0.0.1
+    rag bench [BEIR_DIR]      ingest, memory, latency and nDCG@10 beside LlamaIndex (default: SciFact)
 
 Errors a user can fix are printed as one line on stderr with exit status 1; this is the only
 place (with the UI) that turns `RagError`s into messages.
@@ -19,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import GENERATORS, MODES, STORES, Config
+from .config import EMBED_BACKENDS, GENERATORS, MODES, STORES, Config
 from .errors import RagError
 
 
@@ -35,6 +36,8 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--chunk-overlap", type=int, help="overlap between chunks in tokens (default: 40)")
     g.add_argument("--store", choices=STORES, help="vector store: faiss (default, files in the index folder) or milvus "
                    "(RAG_MILVUS_URI: a Milvus Lite .db file, default <index-dir>/milvus.db, or http://host:19530)")
+    g.add_argument("--embed-backend", choices=EMBED_BACKENDS, help=f"who runs the embedding model (default: "
+                   f"{Config.embed_backend}); the index records it, so changing it needs `rag index`")
 
 
 def _config(args: argparse.Namespace, **extra) -> Config:
@@ -47,6 +50,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
         store=args.store,
+        embed_backend=args.embed_backend,
         **extra,
     )
 
@@ -165,6 +169,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from eval.bench import format_table, run_bench
+
+    cfg = _config(args, progress=None if sys.stderr.isatty() else False)
+    result = run_bench(args.beir_dir, cfg, max_docs=args.max_docs)
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    return 0
+
+
 def cmd_chat(args) -> int:
     from ui.app import main as launch
 
@@ -206,6 +219,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the metrics as JSON")
     _config_flags(s)
     s.set_defaults(func=cmd_eval)
+
+    from eval.bench import DEFAULT_DIR
+
+    s = sub.add_parser("bench", help="ingest speed, memory, query latency and nDCG@10 beside LlamaIndex")
+    s.add_argument("beir_dir", nargs="?", type=Path, default=DEFAULT_DIR, help="BEIR-format folder (default: ../shared/data/scifact)")
+    s.add_argument("--max-docs", type=int, help="only the first N documents (and the queries judged on them), for a quick run")
+    s.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    _config_flags(s)
+    s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser("chat", help="open the chat window")
     s.add_argument("--host", default="127.0.0.1",
