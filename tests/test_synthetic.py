@@ -56,3 +56,36 @@ def _has_milvus() -> bool:
 @pytest.fixture(autouse=True)
 def _small_threads(monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # children spawned here stay off the other core
+
+
+def test_rag_bench_synthetic_option_parses_sizes() -> None:
+    from rag.cli import parser
+
+    assert parser().parse_args(["bench", "--synthetic"]).synthetic == (100_000, 1_000_000)
+    assert parser().parse_args(["bench", "--synthetic", "2k,5000"]).synthetic == (2000, 5000)
+    assert parser().parse_args(["bench"]).synthetic is None
+    with pytest.raises(SystemExit):
+        parser().parse_args(["bench", "--synthetic", "lots"])
+
+
+@pytest.mark.slow
+def test_rag_bench_synthetic_adds_its_table_and_json(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    beir = tmp_path / "tiny"
+    (beir / "qrels").mkdir(parents=True)
+    docs = {"d1": "Bees keep their honey in wax combs inside the hive.", "d2": "The moon's pull makes the ocean tides."}
+    (beir / "corpus.jsonl").write_text("".join(json.dumps({"_id": k, "title": "", "text": t}) + "\n" for k, t in docs.items()))
+    (beir / "queries.jsonl").write_text(json.dumps({"_id": "q1", "text": "Where do bees keep honey?"}) + "\n")
+    (beir / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\n")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "HF_HUB_OFFLINE": "1", "RAG_EXACT_MAX": "1000"}
+    cmd = [sys.executable, "-m", "rag.cli", "bench", str(beir), "--synthetic", "2000"]
+    out = subprocess.run([*cmd, "--json"], capture_output=True, text=True, env=env, timeout=900)
+    assert out.returncode == 0, out.stderr
+    synthetic = json.loads(out.stdout)["synthetic"]
+    assert list(synthetic) == ["2000"] and synthetic["2000"]["store"] == "ivf-sq8"
+    assert {"p50_ms", "recall@10", "build_s", "rss_mb"} <= set(synthetic["2000"])
+    assert synthetic["2000"]["recall@10"] >= 0.95
