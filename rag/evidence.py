@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
     for sid, r, d, dz in zip(ids.tolist(), ranks.tolist(), dense.tolist(), dense_z.tolist()):
         sent = idx.sentences[sid]
         context = paragraph(idx, sid)
-        words, context_words = set(tokenize([sent.text], stemmer)[0]), set(tokenize([context], stemmer)[0])
+        words, context_words = terms(sent.text, stemmer), terms(context, stemmer)
         missing = [weight[t] for t in weight if t not in context_words]
         rows.append((
             d,
@@ -87,6 +88,12 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
             float(r),
         ))
     return Evidence(ids, ranks, np.array(rows, dtype=np.float64))
+
+
+@lru_cache(maxsize=65536)
+def terms(text: str, stemmer: str) -> frozenset[str]:
+    """A text's BM25 terms; cached, since the same sentences come back question after question."""
+    return frozenset(tokenize([text], stemmer)[0])
 
 
 def term_weights(idx: Index, qi: QuestionInfo) -> dict[str, float]:
