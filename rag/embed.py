@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -110,9 +111,28 @@ def embed(
 @lru_cache(maxsize=256)
 def embed_query(text: str, model: str) -> np.ndarray:
     """One question's vector with embedder `model`; cached, since the chat re-asks and the eval repeats."""
-    vec = embed([text], model)[0]
+    with _one_thread(model):
+        vec = embed([text], model)[0]
     vec.setflags(write=False)
     return vec
+
+
+@contextmanager
+def _one_thread(model: str):
+    """Torch on one thread for a single question. Why: with two OpenMP threads and the other core
+    busy, the threads wait for each other; measured here under load, one short question took
+    1.0 s on two threads and 0.05 s on one (on an idle machine both take a few milliseconds)."""
+    if parse_embedder(model)[1] != "torch":
+        yield
+        return
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _bar(total: int, label: str):
