@@ -71,9 +71,15 @@ def _manifest_problem(manifest) -> str | None:
     return None
 
 
+SINCE = {"store": "faiss", "embed_backend": "torch"}
+
+
 def check_settings(manifest: dict, cfg: Config, folder: Path) -> None:
     """Refuse an index built with other settings than `cfg` asks for, naming the first difference."""
-    built, wanted = manifest.get("settings", {}), cfg.index_settings()
+    # Settings added after an index was built shaped it as their default does: an index from
+    # before `store` and `embed_backend` existed is a FAISS index of torch vectors.
+    built = {**SINCE, **manifest.get("settings", {})}
+    wanted = cfg.index_settings()
     for key in wanted:
         if built.get(key) != wanted[key]:
             raise IndexMismatchError(

@@ -216,3 +216,17 @@ def test_a_build_removes_what_a_killed_build_left(tmp_path):
     assert sorted(p.name for p in cfg.index_dir.iterdir()) == sorted([m["generation"], "lock", "manifest.json", "vectors"])
     assert not list((cfg.index_dir / "vectors").rglob("*.tmp"))
     assert len(open_index(cfg).documents) == 1
+
+
+def test_an_index_from_before_the_store_and_backend_settings_is_a_faiss_index_of_torch_vectors(tmp_path):
+    import pytest
+
+    from rag import Config
+    from rag.errors import IndexMismatchError
+    from rag.manifest import check_settings
+
+    cfg = Config.load(index_dir=tmp_path)
+    old = {k: v for k, v in cfg.index_settings().items() if k not in ("store", "embed_backend")}
+    check_settings({"settings": old}, cfg, tmp_path)  # no rebuild needed
+    with pytest.raises(IndexMismatchError, match="embed_backend='torch' but embed_backend='onnx-int8'"):
+        check_settings({"settings": old}, cfg.with_(embed_backend="onnx-int8"), tmp_path)
