@@ -64,8 +64,10 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
     dense = idx.sentence_store.score(q_vec, ids).astype(np.float64)
     reference = calibration(idx).best_sentence(q_vec)
     dense_z = (dense - reference.mean()) / (reference.std() or 1.0)
-    weight = term_weights(idx, qi)
+    # In a follow-up, what the conversation already said places the answer; it does not pick it.
+    weight = {t: w for t, w in term_weights(idx, qi).items() if t in qi.new_terms}
     total = sum(weight.values()) or 1.0
+    salient = qi.new_salient if qi.given else qi.salient
     top_idf = max_idf(idx)
     rows = []
     for sid, r, d, dz in zip(ids.tolist(), ranks.tolist(), dense.tolist(), dense_z.tolist()):
@@ -79,9 +81,9 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
             sum(w for t, w in weight.items() if t in words) / total,
             sum(w for t, w in weight.items() if t in context_words) / total,
             min(max(missing, default=0.0) / top_idf, 1.0),
-            (salient := sum(mentions(context, t) for t in qi.salient) / len(qi.salient) if qi.salient else 1.0),
+            (share := sum(mentions(context, t) for t in salient) / len(salient) if salient else 1.0),
             (typed := float(has_candidate(qi, sent.text))),
-            typed * (salient == 1.0),
+            typed * (share == 1.0),
             float(not qi.accepts),
             float(qi.negated and not _NEGATION.search(sent.text)),
             passages[r].score,

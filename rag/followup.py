@@ -54,7 +54,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     asked = entities(previous)
     # The answer to a question asking for a person is who the next "he" means (not someone the
     # question itself named); otherwise the question's own people come first.
-    if analyze(previous).kind == "person":
+    kind = analyze(previous).kind
+    if kind in ("person", "place"):
         found = [e for e in entities(reply) if not _said(previous, e[1])] + list(asked)
     else:
         found = asked + entities(reply)
@@ -68,7 +69,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _POSSESSIVE.sub(lambda m: _cased(people[0], reply + previous) + "'s", out, count=1)
         group = " and ".join(_cased(p, reply + previous) for p in people[:2])
         out = _PLURAL.sub(group, out, count=1)
-    if places and re.match(r"\W*where", previous, re.I):  # "there": the place asked about
+    if places and kind == "place":  # "there": the place asked about
         out = _THERE.sub("in " + _cased(places[0], reply + previous), out, count=1)
     country = next((t for k, t in asked if k == "place"), None)  # "it": the country asked about
     if country:

@@ -22,7 +22,7 @@ from .config import Config
 from .discourse import carried
 from .evidence import Evidence, gather
 from .judge import load as load_judge
-from .question import QuestionInfo, analyze
+from .question import QuestionInfo, analyze, given_by
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -65,10 +65,22 @@ class ExtractiveGenerator:
         qi = analyze(question, self.cfg.bm25_stemmer)
         return qi, gather(self.idx, qi, q_vec, passages, self.cfg.bm25_stemmer)
 
-    def stream(self, question, q_vec, passages, history=None):
+    def weigh(self, question, q_vec, passages, history=None) -> tuple[Evidence, np.ndarray, float, str]:
+        """(evidence, each sentence's score, confidence, reason to refuse or "").
+
+        Whether the articles answer is judged on the whole standalone question; in a follow-up,
+        which sentence answers is judged on what it adds to the conversation (`given_by`)."""
         qi, ev = self.evidence(question, q_vec, passages)
         scores = self.judge.sentence_scores(ev) if len(ev.sentence_ids) else np.zeros(0)
         confidence, reason = self.decide(qi, ev, scores)
+        new = given_by(qi, history, self.cfg.bm25_stemmer)
+        if new.given and len(ev.sentence_ids):
+            ev = gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer)
+            scores = self.judge.sentence_scores(ev)
+        return ev, scores, confidence, reason
+
+    def stream(self, question, q_vec, passages, history=None):
+        ev, scores, confidence, reason = self.weigh(question, q_vec, passages, history)
         if reason:
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason)

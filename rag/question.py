@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .lexical import tokenize
 
@@ -61,6 +61,16 @@ class QuestionInfo:
     salient: tuple[str, ...]  # lower-cased names and figures the answer must be about
     negated: bool = False  # "Which country did not ...": a sentence without a negation misleads
     settlement: bool = False  # the place asked for is a city or town: a country does not answer
+    given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
+
+    @property
+    def new_terms(self) -> tuple[str, ...]:
+        """The terms the conversation had not said (all of them when it had said every one)."""
+        return tuple(t for t in self.terms if t not in self.given) or self.terms
+
+    @property
+    def new_salient(self) -> tuple[str, ...]:
+        return tuple(t for t in self.salient if t not in self.given)
 
     @property
     def accepts(self) -> set[str]:
@@ -78,6 +88,27 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
     settlement = kind == "place" and bool(_SETTLEMENT.search(asked))
     return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement)
+
+
+def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "english") -> QuestionInfo:
+    """`qi` with what the earlier turns already said marked as given.
+
+    In a conversation a follow-up's words are of two kinds: what the user adds now (the new), and
+    what the conversation already said (the given: the names a pronoun stood for, the subject
+    carried over). The given words say where to look; the new ones say which sentence answers.
+    A sentence that merely repeats the previous turn's names answers nothing new.
+
+    >>> qi = analyze("What did Angela Merkel say about Greece?")
+    >>> history = [{"role": "user", "content": "Which leader did Cerar quote?"},
+    ...            {"role": "assistant", "content": "Angela Merkel."}]
+    >>> given_by(qi, history).new_salient
+    ('greece',)
+    """
+    said = " ".join(m["content"] for m in history or [] if isinstance(m, dict) and isinstance(m.get("content"), str))
+    if not said.strip():
+        return qi
+    given = set(tokenize([said], stemmer)[0]) | {n for n in qi.salient if mentions(said, n)}
+    return replace(qi, given=frozenset(given & {*qi.terms, *qi.salient}))
 
 
 def salient_terms(text: str) -> tuple[str, ...]:

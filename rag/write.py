@@ -52,9 +52,7 @@ class LLMGenerator:
         self.extractive = ExtractiveGenerator(idx, cfg)
 
     def stream(self, question: str, q_vec: np.ndarray, passages: list[Passage], history=None) -> Iterator[str | Answer]:
-        qi, ev = self.extractive.evidence(question, q_vec, passages)
-        scores = self.extractive.judge.sentence_scores(ev) if len(ev.sentence_ids) else np.zeros(0)
-        confidence, reason = self.extractive.decide(qi, ev, scores)
+        ev, scores, confidence, reason = self.extractive.weigh(question, q_vec, passages, history)
         if reason:  # the evidence-based refusal applies before the model is asked
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason,

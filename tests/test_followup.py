@@ -46,3 +46,9 @@ def test_a_model_that_fails_or_rambles_leaves_the_rules(scripted_chat):
     rules = rewrite("What did he say about the cost?", HISTORY)
     assert rewrite_with_model("What did he say about the cost?", HISTORY, scripted_chat(error=LLMError("down"))) == rules
     assert rewrite_with_model("What did he say about the cost?", HISTORY, scripted_chat("Sure! Here you go.")) == rules
+
+
+def test_there_is_the_place_the_previous_answer_gave_when_a_place_was_asked_for():
+    history = [{"role": "user", "content": "In which city did the Nordic ministers sign the fisheries pact?"},
+               {"role": "assistant", "content": "The ministers signed the pact in Bergen, Norway, on Monday [1]."}]
+    assert rewrite("Who else was there?", history).startswith("Who else was in Bergen?")

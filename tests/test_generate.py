@@ -114,3 +114,30 @@ def test_threshold_is_the_fitted_one_unless_configured(seed_index, seed_config):
     a = ask(seed_index, seed_config, weak)
     assert a.abstained and f"< {fitted:.2f}" in a.reason and a.confidence < fitted
     assert not ask(seed_index, seed_config.with_(min_confidence=0.0), weak).abstained
+
+
+BERGEN = """Nordic ministers meet in Bergen
+
+Norway's fisheries minister Anna Berg hosted Poland's maritime minister Piotr Nowak in Bergen on Monday, where the two discussed quotas for the coming season.
+
+"We both agreed that we must do everything we can to stop illegal trawling and the smuggling of catch across the Baltic," Berg told reporters afterwards.
+
+The talks also covered port fees and a joint research vessel, which Poland hopes to launch in 2027.
+"""
+
+
+def test_a_follow_up_is_answered_by_what_it_adds_not_by_the_names_it_repeats(tmp_path):
+    """The rewrite puts the previous answer's names into the follow-up; the sentence that answers
+    is the one holding what the follow-up adds, not the previous answer naming them again."""
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "bergen.txt").write_text(BERGEN, encoding="utf-8")
+    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
+    rag.index(config=cfg)
+    first = rag.answer("Who did Anna Berg host in Bergen?", config=cfg)
+    assert "Piotr Nowak" in first.text
+    history = [{"role": "user", "content": "Who did Anna Berg host in Bergen?"}, {"role": "assistant", "content": first.text}]
+    follow = rag.answer("What did the two of them agree to do everything they could to stop?", history=history, config=cfg)
+    assert "Piotr Nowak" in follow.standalone  # the rewrite named them
+    assert "illegal trawling" in follow.text and "hosted" not in follow.text

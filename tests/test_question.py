@@ -223,3 +223,15 @@ def test_country_names_from_pycountry():
 
     assert is_country("Chile") and is_country("the United Kingdom") and is_country("Bosnia and")
     assert not is_country("Lima") and not is_country("New York") and not is_country("Mexico City")
+
+
+def test_given_by_marks_what_the_conversation_said_and_keeps_every_term_when_all_were_said():
+    from rag.question import given_by
+
+    history = [{"role": "user", "content": "Who did Anna Berg host?"}, {"role": "assistant", "content": "Piotr Nowak [1]."}]
+    qi = given_by(analyze("What did Piotr Nowak say about quotas?"), history)
+    assert "nowak" in qi.given and "quota" in qi.new_terms and "nowak" not in qi.new_terms
+    assert qi.new_salient == ()
+    same = given_by(analyze("Who did Anna Berg host?"), history)
+    assert same.new_terms == same.terms  # nothing new: every term counts, as without history
+    assert given_by(analyze("Who did Anna Berg host?"), []).given == frozenset()
