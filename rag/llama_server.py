@@ -114,14 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rag.llm", description=main.__doc__)
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--model", type=Path, default=None, help="a .gguf file (default: the bundled model)")
+    parser.add_argument("--model", default="", help="a .gguf file or a bundled model's name, e.g. qwen2.5-coder-1.5b (default: the bundled 0.5B)")
     parser.add_argument("--bench", action="store_true", help="print load time, time to first token and speeds")
     args = parser.parse_args(argv)
     try:
-        if args.model is None:
-            from .models import local_model_path
+        from .models import model_file
 
-            args.model = local_model_path()
+        args.model = model_file(args.model)
         if args.bench:
             print(json.dumps(bench(args.model, args.threads), indent=1))
             return 0

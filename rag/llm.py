@@ -28,7 +28,6 @@ rag.errors.ConfigError: generator 'extractive' uses no language model (choose 'l
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Iterator, Protocol, runtime_checkable
 
 from .errors import ConfigError
@@ -50,8 +49,9 @@ def chat_model(cfg) -> ChatModel:
     """The chat model that `cfg` (a rag.config.Config) asks for.
 
     "openai": OpenAIChat(cfg.llm_base_url or $OPENAI_BASE_URL, cfg.llm_model or $OPENAI_MODEL,
-    cfg.llm_api_key or $OPENAI_API_KEY, cfg.llm_timeout). "local": LocalChat(cfg.llm_model_path or
-    the bundled model, cfg.llm_threads, timeout=cfg.llm_timeout), its model loaded once per process.
+    cfg.llm_api_key or $OPENAI_API_KEY, cfg.llm_timeout). "local": LocalChat(the file cfg.llm_model_path
+    names: a path, a bundled model's name such as "qwen2.5-coder-1.5b", or "" for the default 0.5B;
+    cfg.llm_threads, timeout=cfg.llm_timeout), its model loaded once per process.
     """
     if cfg.generator == "openai":
         base_url = cfg.llm_base_url or os.environ.get("OPENAI_BASE_URL", "")
@@ -64,13 +64,9 @@ def chat_model(cfg) -> ChatModel:
             timeout=cfg.llm_timeout,
         )
     if cfg.generator == "local":
-        if cfg.llm_model_path:
-            path = Path(str(cfg.llm_model_path)).expanduser()
-        else:
-            from .models import local_model_path
+        from .models import model_file  # a bundled model's name, a path, or "" for the default
 
-            path = local_model_path()
-        return LocalChat(path, cfg.llm_threads, timeout=cfg.llm_timeout)
+        return LocalChat(model_file(cfg.llm_model_path), cfg.llm_threads, timeout=cfg.llm_timeout)
     raise ConfigError(f"generator {cfg.generator!r} uses no language model (choose 'local' or 'openai')")
 
 

