@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import EMBED_BACKENDS, GENERATORS, MODES, STORES, Config
+from .config import EMBED_BACKENDS, GENERATORS, MODES, SENTENCE_VECTORS, STORES, Config
 from .errors import RagError
 
 
@@ -38,6 +38,9 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
                    "(RAG_MILVUS_URI: a Milvus Lite .db file, default <index-dir>/milvus.db, or http://host:19530)")
     g.add_argument("--embed-backend", choices=EMBED_BACKENDS, help=f"who runs the embedding model (default: "
                    f"{Config.embed_backend}); the index records it, so changing it needs `rag index`")
+    g.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, help="each sentence's vector: separate (embedded "
+                   "alone) or pooled (from its chunk's token vectors, no second pass); "
+                   f"default {Config.sentence_vectors}; changing it needs `rag index`")
 
 
 def _config(args: argparse.Namespace, **extra) -> Config:
@@ -51,6 +54,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         chunk_overlap=args.chunk_overlap,
         store=args.store,
         embed_backend=args.embed_backend,
+        sentence_vectors=args.sentence_vectors,
         **extra,
     )
 

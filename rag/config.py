@@ -23,6 +23,7 @@ MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 GENERATORS = ("extractive", "local", "openai")
 STORES = ("faiss", "milvus")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embed.BACKENDS
+SENTENCE_VECTORS = ("separate", "pooled")  # rag.ingest: a pass of their own, or pooled from their chunk's tokens (rag.pool)
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
@@ -32,6 +33,7 @@ PIPELINE_VERSION = 5
 INDEX_FIELDS = (
     "model",
     "embed_backend",
+    "sentence_vectors",
     "encoding",
     "chunk_tokens",
     "chunk_overlap",
@@ -48,6 +50,7 @@ class Config:
     index_dir: Path = ROOT / "index"
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     embed_backend: str = "torch"  # torch (fp32), onnx (fp32) or onnx-int8: who runs the model (rag/embed.py)
+    sentence_vectors: str = "separate"  # separate (each sentence embedded alone) or pooled (from its chunk's tokens)
     encoding: str = "cl100k_base"
     chunk_tokens: int = 200
     chunk_overlap: int = 40
@@ -123,6 +126,8 @@ class Config:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}, not {self.generator!r}")
         if self.embed_backend not in EMBED_BACKENDS:
             raise ConfigError(f"embed_backend must be one of {', '.join(EMBED_BACKENDS)}, not {self.embed_backend!r}")
+        if self.sentence_vectors not in SENTENCE_VECTORS:
+            raise ConfigError(f"sentence_vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {self.sentence_vectors!r}")
         if self.store not in STORES:
             raise ConfigError(f"store must be one of {', '.join(STORES)}, not {self.store!r}")
         if self.fusion not in ("zscore", "rrf"):

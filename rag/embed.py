@@ -54,6 +54,7 @@ class _TorchEncoder:
 
         hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command
         self.model = SentenceTransformer(folder, device="cpu")
+        self.folder = folder
         getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(getter())
 
@@ -61,6 +62,27 @@ class _TorchEncoder:
         return self.model.encode(
             texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
+
+    def states(self, texts: list[str]):
+        """Texts -> (their tokenizer encodings, each text's last-layer token vectors as a (tokens, dim)
+        float32 array): what mean pooling averages, for rag.pool. Run in slices of at most
+        BATCH_TOKENS padded tokens, as the onnx backends are."""
+        import torch
+
+        from .onnx_embed import BATCH_TOKENS, padded, tokenizer
+
+        encs = tokenizer(self.folder).encode_batch(texts)
+        rows = max(1, BATCH_TOKENS // max(len(e.ids) for e in encs))
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(encs), rows):
+                ids, mask = padded(encs[i : i + rows])
+                hidden = self.model[0].auto_model(
+                    input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
+                    token_type_ids=torch.zeros_like(torch.from_numpy(ids)),
+                ).last_hidden_state.numpy()
+                out += [hidden[r, : len(e.ids)] for r, e in enumerate(encs[i : i + rows])]
+        return encs, out
 
 
 @lru_cache(maxsize=4)

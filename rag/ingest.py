@@ -40,19 +40,24 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
         ("sentences", [s.text for s in p.sentences], p.new_sentences, p.gone_sentences, p.sentence_uids,
          prev and prev.sentence_store),
     )
+    pooled = _pooled(p, cfg, cache, dim, stats) if cfg.sentence_vectors == "pooled" else {}
     for name, texts, new, gone, uids, view in parts:
-        todo = [texts[r] for r in new.tolist()]
-        log.info("embedding %s: %d texts", name, len(todo))
-        on_step = _progress(cfg, f"embedding {name}")
-        vectors, cached, embedded = embed_cached(
-            todo, cfg.embedder, cache, dim=dim, batch_size=cfg.batch_size, step=cfg.batch_size * CACHE_STEP, on_step=on_step
-        )
-        if cached:
-            log.info("embedding %s: %d of %d vectors found in the vector cache", name, cached, len(todo))
-        if name == "chunks":
-            stats["embed_seconds"], stats["chunks_embedded"] = on_step.seconds(), embedded
-        stats["embedded"] += embedded
-        stats["cached"] += cached
+        if name in pooled:
+            vectors = pooled[name]
+        else:
+            todo = [texts[r] for r in new.tolist()]
+            log.info("embedding %s: %d texts", name, len(todo))
+            on_step = _progress(cfg, f"embedding {name}")
+            vectors, cached, embedded = embed_cached(
+                todo, cfg.embedder, cache, dim=dim, batch_size=cfg.batch_size, step=cfg.batch_size * CACHE_STEP,
+                on_step=on_step,
+            )
+            if cached:
+                log.info("embedding %s: %d of %d vectors found in the vector cache", name, cached, len(todo))
+            if name == "chunks":
+                stats["embed_seconds"], stats["chunks_embedded"] = on_step.seconds(), embedded
+            stats["embedded"] += embedded
+            stats["cached"] += cached
         if view is not None:  # update the previous store: it holds every id but the new ones
             store = view.store
             store.delete(gone)
@@ -62,8 +67,45 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
         store.add(uids[new], vectors)
         stores[name] = store
     stats["chunks_per_second"] = stats["chunks_embedded"] / stats["embed_seconds"] if stats["embed_seconds"] else 0.0
-    stats["live"] = {text_key(t) for _, texts, *_ in parts for t in texts}
+    if pooled:  # the cache holds the chunks' vectors and the sentences' pooled ones
+        from .pool import pooled_key
+
+        stats["live"] = {text_key(t) for t in parts[0][1]} | {pooled_key(t, sp) for t, sp in _sentence_spans(p)}
+    else:
+        stats["live"] = {text_key(t) for _, texts, *_ in parts for t in texts}
     return stores, stats
+
+
+def _sentence_spans(p) -> list[tuple[str, tuple[int, int]]]:
+    """Each sentence's chunk text (headline + text, what the model reads) and its span in it."""
+    out = []
+    for s in p.sentences:
+        c = p.chunks[s.chunk_id]
+        shift = len(c.embed_text) - len(c.text) - c.start  # the headline and its line break come first
+        out.append((c.embed_text, (s.start + shift, s.end + shift)))
+    return out
+
+
+def _pooled(p, cfg: Config, cache, dim: int, stats: dict) -> dict:
+    """The new chunks' and sentences' vectors from one pass over the chunks (rag.pool)."""
+    from .pool import embed_pooled
+
+    texts = [c.embed_text for c in p.chunks]
+    spans = _sentence_spans(p)
+    sentences = [(p.sentences[r].chunk_id, spans[r][1]) for r in p.new_sentences.tolist()]
+    log.info("embedding chunks, sentences pooled from their tokens: %d chunks, %d sentences",
+             len(p.new_chunks), len(sentences))
+    on_step = _progress(cfg, "embedding chunks")
+    chunks, sents, cached, embedded = embed_pooled(
+        texts, p.new_chunks.tolist(), sentences, cfg.embedder, cache, dim=dim, step=cfg.batch_size * CACHE_STEP,
+        on_step=on_step,
+    )
+    if cached:
+        log.info("embedding: %d of %d vectors found in the vector cache", cached, len(p.new_chunks) + len(sentences))
+    stats["embed_seconds"], stats["chunks_embedded"] = on_step.seconds(), embedded
+    stats["embedded"] += embedded
+    stats["cached"] += cached
+    return {"chunks": chunks, "sentences": sents}
 
 
 def _progress(cfg: Config, label: str):

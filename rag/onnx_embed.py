@@ -24,6 +24,7 @@ import json
 import os
 import time
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -155,22 +156,18 @@ class OnnxEncoder:
     @classmethod
     def load(cls, folder: str | Path, *, quantized: bool) -> "OnnxEncoder":
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         folder = Path(folder)
         pooling = _json(folder / "1_Pooling" / "config.json", {"pooling_mode_mean_tokens": True})
         if not pooling.get("pooling_mode_mean_tokens"):
             raise ConfigError(f"the onnx backends support mean-pooling models only; {folder.name} pools otherwise")
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.enable_truncation(int(_json(folder / "sentence_bert_config.json", {}).get("max_seq_length", 512)))
-        tokenizer.no_padding()
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
         # Idle threads that spin steal the cores other processes need. (The memory arena stays:
         # without it int8 runs 30% slower.)
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(str(onnx_file(folder, quantized=quantized)), opts, providers=["CPUExecutionProvider"])
-        return cls(session, tokenizer, int(_json(folder / "config.json", {})["hidden_size"]))
+        return cls(session, tokenizer(str(folder)), int(_json(folder / "config.json", {})["hidden_size"]))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One batch: (len(texts), dim) float32 rows of unit length; run in slices of at most
@@ -179,18 +176,48 @@ class OnnxEncoder:
         rows = max(1, BATCH_TOKENS // max(len(e.ids) for e in encs))
         return np.concatenate([self._run(encs[i : i + rows]) for i in range(0, len(encs), rows)])
 
-    def _run(self, encs) -> np.ndarray:
-        width = max(len(e.ids) for e in encs)
-        ids = np.zeros((len(encs), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, e in enumerate(encs):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
+    def states(self, texts: list[str]):
+        """Texts -> (their encodings, each text's last-layer token vectors, (tokens, dim)), for rag.pool."""
+        encs = self.tokenizer.encode_batch(texts)
+        rows = max(1, BATCH_TOKENS // max(len(e.ids) for e in encs))
+        out = []
+        for i in range(0, len(encs), rows):
+            hidden, _ = self._hidden(encs[i : i + rows])
+            out += [hidden[r, : len(e.ids)] for r, e in enumerate(encs[i : i + rows])]
+        return encs, out
+
+    def _hidden(self, encs) -> tuple[np.ndarray, np.ndarray]:
+        ids, mask = padded(encs)
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, feed)[0]
+        return self.session.run(None, feed)[0], mask
+
+    def _run(self, encs) -> np.ndarray:
+        hidden, mask = self._hidden(encs)
         summed = np.einsum("bt,btd->bd", mask.astype(np.float32), hidden)
         vecs = summed / np.maximum(mask.sum(1, keepdims=True), 1)
         return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+@lru_cache(maxsize=4)
+def tokenizer(folder: str):
+    """The model folder's tokenizer.json, truncating at the model's max_seq_length, never padding."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+    tok.enable_truncation(int(_json(Path(folder) / "sentence_bert_config.json", {}).get("max_seq_length", 512)))
+    tok.no_padding()
+    return tok
+
+
+def padded(encs) -> tuple[np.ndarray, np.ndarray]:
+    """Encodings -> (input ids, attention mask), int64, padded with zeros to the longest."""
+    width = max(len(e.ids) for e in encs)
+    ids = np.zeros((len(encs), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for row, e in enumerate(encs):
+        ids[row, : len(e.ids)] = e.ids
+        mask[row, : len(e.ids)] = 1
+    return ids, mask
 
 
 def _json(path: Path, default: dict) -> dict:
