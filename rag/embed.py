@@ -28,6 +28,11 @@ from .errors import ConfigError
 from .tokens import model_path
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+# Torch runs a batch in slices of at most this many padded tokens. Why: activations grow with
+# rows x width (attention with rows x width^2); measured on 126 SciFact chunks, 64 rows of 256
+# tokens peaked ~450 MB above the loaded model, 8192 tokens ~250 MB at 5-10% less speed, 4096
+# ~130 MB at 25% less (torch on 2 threads is slower on small matrices; the onnx backends are not).
+TORCH_BATCH_TOKENS = 8192
 
 
 def embedder(model: str, backend: str = "torch") -> str:
@@ -59,20 +64,27 @@ class _TorchEncoder:
         self.dim = int(getter())
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """One batch: (len(texts), dim) unit-length rows, run in slices of at most TORCH_BATCH_TOKENS padded tokens."""
         return self.model.encode(
-            texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            texts, batch_size=self._rows(texts)[1], normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
         )
+
+    def _rows(self, texts: list[str]):
+        """(the texts' encodings, how many of them fit in a slice of TORCH_BATCH_TOKENS padded tokens)."""
+        from .onnx_embed import tokenizer
+
+        encs = tokenizer(self.folder).encode_batch(texts)
+        return encs, max(1, TORCH_BATCH_TOKENS // max(len(e.ids) for e in encs))
 
     def states(self, texts: list[str]):
         """Texts -> (their tokenizer encodings, each text's last-layer token vectors as a (tokens, dim)
-        float32 array): what mean pooling averages, for rag.pool. Run in slices of at most
-        BATCH_TOKENS padded tokens, as the onnx backends are."""
+        float32 array): what mean pooling averages, for rag.pool."""
         import torch
 
-        from .onnx_embed import BATCH_TOKENS, padded, tokenizer
+        from .onnx_embed import padded
 
-        encs = tokenizer(self.folder).encode_batch(texts)
-        rows = max(1, BATCH_TOKENS // max(len(e.ids) for e in encs))
+        encs, rows = self._rows(texts)
         out = []
         with torch.inference_mode():
             for i in range(0, len(encs), rows):
