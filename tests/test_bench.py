@@ -90,3 +90,13 @@ def test_llamaindex_side_cannot_reach_the_network():
             socket.create_connection(("127.0.0.1", 9), timeout=1)
     finally:
         socket.socket.connect, socket.socket.connect_ex = saved
+
+
+def test_embed_speed_pooled_compares_one_pass_with_two(beir):
+    from eval.embed_speed import measure_pooled
+
+    r = measure_pooled(beir, 3, ["torch"])
+    t = r["backends"]["torch"]
+    assert r["documents"] == 3 and r["sentences"] >= r["chunks"] >= 3
+    assert t["chunk_cosine_min"] > 0.9999  # the pooled pass's chunk vectors are the separate pass's
+    assert 0 < t["sentence_cosine"]["min"] <= t["sentence_cosine"]["mean"] < 1
