@@ -46,6 +46,14 @@ def pool(hidden: np.ndarray, offsets, special, spans) -> tuple[np.ndarray, np.nd
     return chunk, out
 
 
+def _states(encoder, texts: list[str], rows: list[int], size: int = 32):
+    """(row, encoding, token vectors) of each text, asked of the encoder `size` texts at a time, so
+    no more than those texts' token vectors are held at once (a step's whole would be ~100 MB)."""
+    for b in range(0, len(texts), size):
+        encs, states = encoder.states(texts[b : b + size])
+        yield from zip(rows[b : b + size], encs, states)
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
@@ -74,11 +82,11 @@ def embed_pooled(texts: list[str], chunk_rows: list[int], sentences: list[tuple[
     todo = sorted(wants, key=lambda r: len(texts[r]), reverse=True)
     if on_step and todo:
         on_step(0, len(todo))
+    encoder = load_model(model)
     for b in range(0, len(todo), step):
         part = todo[b : b + step]
-        encs, states = load_model(model).states([texts[r] for r in part])
         put_keys, put_vecs = [], []
-        for row, enc, hidden in zip(part, encs, states):
+        for row, enc, hidden in _states(encoder, [texts[r] for r in part], part):
             idx = wants[row]
             spans = [sentences[i - len(chunk_rows)][1] for i in idx if i >= len(chunk_rows)]
             chunk, sents = pool(hidden, enc.offsets, enc.special_tokens_mask, spans)
