@@ -28,10 +28,12 @@ from .errors import ConfigError
 from .tokens import model_path
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
-# Torch runs a batch in slices of at most this many padded tokens. Why: activations grow with
-# rows x width (attention with rows x width^2); measured on 126 SciFact chunks, 64 rows of 256
+# The pooled pass (states) runs torch in slices of at most this many padded tokens: activations
+# grow with rows x width (attention with rows x width^2); on 126 SciFact chunks 64 rows of 256
 # tokens peaked ~450 MB above the loaded model, 8192 tokens ~250 MB at 5-10% less speed, 4096
-# ~130 MB at 25% less (torch on 2 threads is slower on small matrices; the onnx backends are not).
+# ~130 MB at 25% less. The separate pass (encode) does not slice: with slices, the whole SciFact
+# build's peak RSS was 1939 MB in `rag bench` at ad05b88, against 1563 MB without at 9ccf85c (RSS
+# creeps over tens of thousands of differently shaped batches), so that change was taken back.
 TORCH_BATCH_TOKENS = 8192
 
 
@@ -64,10 +66,9 @@ class _TorchEncoder:
         self.dim = int(getter())
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One batch: (len(texts), dim) unit-length rows, run in slices of at most TORCH_BATCH_TOKENS padded tokens."""
+        """One batch: (len(texts), dim) unit-length rows, in one forward pass (see TORCH_BATCH_TOKENS)."""
         return self.model.encode(
-            texts, batch_size=self._rows(texts)[1], normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
+            texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
 
     def _rows(self, texts: list[str]):
