@@ -134,11 +134,30 @@ def mentions(text: str, term: str) -> bool:
     (True, False)
     >>> mentions("the Anglo-Norman forces", "anglo"), mentions("Bosnia-Herzegovina", "herzegovina")
     (True, True)
+
+    And the other way: a demonym is mentioned by its place ("Croatian" by "Croatia's",
+    "Taiwanese" by "Taiwan"), never by a longer word ("Roman" is not in "Romania").
+
+    >>> mentions("Croatia’s coast guard", "croatian"), mentions("ferries to Taiwan", "taiwanese")
+    (True, True)
+    >>> mentions("Romania and Moldova", "roman")
+    False
     """
     low = text.lower()
     if _FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
         return re.search(rf"(?<!\d)(?<!\d[,.]){re.escape(term)}(?![,.]?\d)", low) is not None
-    return re.search(rf"(?<!\w){re.escape(term)}{_INFLECTION}(?!\w)", low) is not None
+    forms = "|".join(re.escape(f) for f in (term, *_places_of(term)))
+    return re.search(rf"(?<!\w)(?:{forms}){_INFLECTION}(?!\w)", low) is not None
+
+
+def _places_of(word: str) -> tuple[str, ...]:
+    """The place a demonym may be formed from: Croatian -> Croatia, Korean -> Korea,
+    Japanese -> Japan (a stem of at least four letters, so short words stay themselves)."""
+    if word.endswith("an") and len(word) >= 6:
+        return (word[:-1],)
+    if word.endswith("ese") and len(word) >= 7:
+        return (word[:-3],)
+    return ()
 
 
 def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
@@ -153,13 +172,16 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
         return True
     from .entities import entities, is_country
 
-    found = [text for kind, text in entities(sentence) if kind in accepts and not (qi.settlement and is_country(text))]
+    found = [(kind, text) for kind, text in entities(sentence) if kind in accepts and not (qi.settlement and is_country(text))]
     if "number" in accepts:
-        found += _FIGURE.findall(sentence)
-    return any(not _said(qi.text, f) for f in found)
+        found += [("number", f) for f in _FIGURE.findall(sentence)]
+    return any(not _said(qi.text, text, kind) for kind, text in found)
 
 
-def _said(question: str, entity: str) -> bool:
-    """Is the entity already in the question (then it cannot be the answer)?"""
+def _said(question: str, entity: str, kind: str = "") -> bool:
+    """Is the entity already in the question (then it cannot be the answer)? A person is named
+    by their surname: "Angela Merkel" is said by a question that names Merkel."""
     words = [w for w in re.findall(r"[\w’'-]+", entity) if w not in ("the", "a", "an", "of")]
+    if kind == "person" and len(words) > 1:
+        words = words[-1:]
     return bool(words) and all(mentions(question, w) for w in words)
