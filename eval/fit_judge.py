@@ -26,10 +26,12 @@ from rag.generate import rule_out
 from rag.judge import PATH, QUESTION_FEATURES, question_features
 
 from .benchmark import cache_folder, ensure_index
+from .choice import answer_ratio, fit_choice
 from .metrics import auc
 from .squad import contains_gold, load_squad
 
 REFUSE_SHARE = 0.05  # the threshold refuses this share of the fitting articles' answerable questions
+QUOTED = 1.5  # answers quote this many sentences on average over the fitting articles' answerable questions
 OFF_TOPIC_EVERY = 4  # one fitting question in this many is also asked of the other articles only
 
 
@@ -71,9 +73,12 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     from sklearn.preprocessing import StandardScaler
 
     train = [r for r in rows if r["article"] in fit_articles and len(r["gold"])]
-    sx = np.concatenate([r["ev"].X for r in train if r["answerable"] and r["gold"].any()])
-    sy = np.concatenate([r["gold"] for r in train if r["answerable"] and r["gold"].any()])
-    sent = LogisticRegression(C=1.0, max_iter=5000).fit(sx, sy)
+    # Does this sentence hold an answer at all (a per-sentence logistic regression): the
+    # absolute evidence that whether to answer rests on.
+    holding = [r for r in train if r["answerable"] and r["gold"].any()]
+    sent = LogisticRegression(C=1.0, max_iter=5000).fit(
+        np.concatenate([r["ev"].X for r in holding]), np.concatenate([r["gold"] for r in holding])
+    )
     coef, intercept = sent.coef_[0], float(sent.intercept_[0])
 
     def best(r):
@@ -85,6 +90,8 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     qx, qy = [x for x, _ in kept], [int(a) for _, a in kept]
     scaler = StandardScaler().fit(qx)
     ans = LogisticRegression(C=0.1, max_iter=5000).fit(scaler.transform(qx), qy)
+    # Which sentence answers, among the question's candidates (a choice model): what is quoted.
+    choice, offset, l2 = fit_choice(holding)
     model = {
         "sentence": {"coef": coef.round(6).tolist(), "intercept": round(intercept, 6)},
         "answerable": {
@@ -93,6 +100,7 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
             "coef": ans.coef_[0].round(6).tolist(),
             "intercept": round(float(ans.intercept_[0]), 6),
         },
+        "choice": {"coef": choice.round(6).tolist(), "intercept": round(offset, 6), "l2": l2},
     }
     # The threshold: with the answer-typing rules, REFUSE_SHARE of the fitting articles'
     # answerable questions are refused.
@@ -101,6 +109,7 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
         ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
+    model["answer_ratio"] = answer_ratio([r["ev"].X @ choice + offset for r in train if r["answerable"]], QUOTED)
     return model
 
 
@@ -123,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         "features": list(FEATURES),
         "question_features": list(QUESTION_FEATURES),
         "threshold_rule": f"refuses {REFUSE_SHARE:.0%} of the fitting articles' answerable questions",
+        "answer_ratio_rule": f"answers quote {QUOTED} sentences on average over the fitting articles' answerable questions",
         "provenance": {
             "fitted_on": {
                 "file": args.squad.name,
@@ -143,20 +153,21 @@ def main(argv: list[str] | None = None) -> int:
 def report(rows: list[dict], model: dict, articles: set[str]) -> None:
     from rag.judge import Judge
 
-    judge = Judge(model["sentence"], model["answerable"], model["threshold"], {})
-    right, refused, conf = [], [], []
+    judge = Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
+    right, chosen, refused, conf = [], [], [], []
     for r in (r for r in rows if r["article"] in articles):
         if not len(r["gold"]):
-            refused.append(True), conf.append(0.0), right.append(False)
+            refused.append(True), conf.append(0.0), right.append(False), chosen.append(False)
             continue
         scores = judge.sentence_scores(r["ev"])
         c = judge.confidence(r["ev"], scores)
         no = bool(rule_out(r["qi"], r["ev"], scores)) or c < judge.threshold
         conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
+        chosen.append(bool(r["gold"][int(np.argmax(judge.choice_scores(r["ev"])))]))
     ans = [i for i, r in enumerate(r for r in rows if r["article"] in articles) if r["answerable"]]
     una = [i for i in range(len(conf)) if i not in set(ans)]
     print(f"held out ({', '.join(sorted(articles))}): {len(ans)} answerable, {len(una)} unanswerable")
-    print(f"  best sentence holds the answer  {np.mean([right[i] for i in ans]):.3f}")
+    print(f"  best sentence holds the answer  {np.mean([chosen[i] for i in ans]):.3f} (choice model; sentence model {np.mean([right[i] for i in ans]):.3f})")
     print(f"  refusal AUC                     {auc([conf[i] for i in ans if right[i]], [conf[i] for i in una]):.3f}")
     print(f"  wrongly refused                 {np.mean([refused[i] for i in ans]):.3f}")
     print(f"  refused                         {np.mean([refused[i] for i in una]):.3f}")

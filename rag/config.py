@@ -78,7 +78,7 @@ class Config:
     # Answering
     max_citations: int = 3
     min_confidence: float = -1.0  # refuse below this confidence; -1: the threshold fitted in rag/judge.json
-    answer_ratio: float = 0.5  # a runner-up is quoted too when its odds of holding the answer are this share of the best's
+    answer_ratio: float = -1.0  # a runner-up is quoted too when its odds of holding the answer are this share of the best's; -1: fitted in rag/judge.json
     # Writing: "extractive" quotes sentences (no model); "local" runs a GGUF model in-process;
     # "openai" asks any OpenAI-compatible chat endpoint (llama.cpp server, Ollama, vLLM, hosted).
     generator: str = "extractive"
@@ -139,8 +139,8 @@ class Config:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not (0.0 <= self.min_confidence <= 1.0 or self.min_confidence == -1.0):
             raise ConfigError(f"min_confidence must be between 0 and 1 (or -1: the fitted threshold), not {self.min_confidence}")
-        if not 0.0 < self.answer_ratio <= 1.0:
-            raise ConfigError(f"answer_ratio must be above 0 and at most 1, not {self.answer_ratio}")
+        if not (0.0 < self.answer_ratio <= 1.0 or self.answer_ratio == -1.0):
+            raise ConfigError(f"answer_ratio must be above 0 and at most 1 (or -1: the fitted ratio), not {self.answer_ratio}")
         if not self.lock_wait >= 0:
             raise ConfigError(f"lock_wait must be 0 seconds or more, not {self.lock_wait}")
         if not 0.0 <= self.mmr_lambda <= 1.0:

@@ -66,18 +66,19 @@ class ExtractiveGenerator:
         return qi, gather(self.idx, qi, q_vec, passages, self.cfg.bm25_stemmer)
 
     def weigh(self, question, q_vec, passages, history=None) -> tuple[Evidence, np.ndarray, float, str]:
-        """(evidence, each sentence's score, confidence, reason to refuse or "").
+        """(evidence, each candidate's choice score, confidence, reason to refuse or "").
 
-        Whether the articles answer is judged on the whole standalone question; in a follow-up,
-        which sentence answers is judged on what it adds to the conversation (`given_by`)."""
+        Whether the articles answer rests on the judge's absolute evidence for the whole
+        standalone question; which sentence answers, on its choice model, and in a follow-up on
+        what the follow-up adds to the conversation (`given_by`)."""
         qi, ev = self.evidence(question, q_vec, passages)
-        scores = self.judge.sentence_scores(ev) if len(ev.sentence_ids) else np.zeros(0)
-        confidence, reason = self.decide(qi, ev, scores)
+        if not len(ev.sentence_ids):
+            return ev, np.zeros(0), *self.decide(qi, ev, np.zeros(0))
+        confidence, reason = self.decide(qi, ev, self.judge.sentence_scores(ev))
         new = given_by(qi, history, self.cfg.bm25_stemmer)
-        if new.given and len(ev.sentence_ids):
+        if new.given:
             ev = gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer)
-            scores = self.judge.sentence_scores(ev)
-        return ev, scores, confidence, reason
+        return ev, self.judge.choice_scores(ev), confidence, reason
 
     def stream(self, question, q_vec, passages, history=None):
         ev, scores, confidence, reason = self.weigh(question, q_vec, passages, history)
@@ -112,10 +113,11 @@ class ExtractiveGenerator:
         return confidence, reason
 
     def choose(self, scores: np.ndarray) -> list[int]:
-        """The best sentence, plus runners-up nearly as likely to hold the answer."""
+        """The best sentence, plus runners-up nearly as likely to be the one that answers."""
         order = np.argsort(-scores, kind="stable")
         odds = np.exp(scores - scores[order[0]])  # each one's odds relative to the best
-        return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= self.cfg.answer_ratio]
+        ratio = self.cfg.answer_ratio if self.cfg.answer_ratio > 0 else self.judge.answer_ratio
+        return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
 
 
 def quoted_span(idx, sent) -> tuple[int, int]:

@@ -1,14 +1,19 @@
 """Evidence -> which sentences answer (a score each) and whether any does (a confidence).
 
-Two logistic regressions over the corpus-independent features of `rag.evidence`, fitted by
+Three linear models over the corpus-independent features of `rag.evidence`, fitted by
 `python -m eval.fit_judge` on part of SQuAD 2.0's dev set and stored in `judge.json` beside
 this file with their provenance (which articles fitted them; report on the others):
 
-- the sentence model scores each candidate: how likely it holds the answer;
-- the answerability model reads the best sentence's features plus the best of each feature
-  over all candidates, and gives the confidence that the articles answer the question at all.
-  The refusal threshold is the confidence below which a set share of the fitting split's
-  answerable questions fall (`threshold_rule` in the file).
+- the sentence model (a logistic regression) scores each candidate: how likely it holds an
+  answer at all;
+- the answerability model (a logistic regression) reads the sentence model's best sentence's
+  features plus the best of each feature over all candidates, and gives the confidence that
+  the articles answer the question at all; below the threshold, the answer is a refusal;
+- the choice model (a conditional logit, `eval/choice.py`) picks which candidates are quoted:
+  the best, and runners-up within `answer_ratio` of its odds.
+  Whether to answer and what to quote are two questions: the first needs absolute evidence,
+  the second only which candidate beats the others. The threshold and the ratio were set on
+  the fitting articles only (`threshold_rule`, `answer_ratio_rule` in the file).
 
 >>> j = load()
 >>> sorted(j.sentence)[:2], 0 < j.threshold < 1
@@ -39,10 +44,18 @@ class Judge:
     answerable: dict  # {"mean": [...], "scale": [...], "coef": [...], "intercept": float}
     threshold: float
     provenance: dict
+    answer_ratio: float = 0.5  # runners-up quoted at this share of the best's odds (`ExtractiveGenerator.choose`)
+    choice: dict | None = None  # {"coef": [...], "intercept": float}; None: quote by `sentence`
 
     def sentence_scores(self, ev: Evidence) -> np.ndarray:
-        """Log-odds that each candidate sentence holds the answer."""
+        """Log-odds that each candidate sentence holds the answer: what refusal rests on."""
         return ev.X @ np.asarray(self.sentence["coef"]) + self.sentence["intercept"]
+
+    def choice_scores(self, ev: Evidence) -> np.ndarray:
+        """Which candidate answers, relative to the others (differences are log-odds): what is quoted."""
+        if self.choice is None:
+            return self.sentence_scores(ev)
+        return ev.X @ np.asarray(self.choice["coef"]) + self.choice["intercept"]
 
     def confidence(self, ev: Evidence, scores: np.ndarray) -> float:
         """Probability that the question is answered by the best-scoring sentence's evidence."""
@@ -65,10 +78,12 @@ QUESTION_FEATURES = (*FEATURES, "best_score", *(f"all_{n}" for n in SUMMARY))
 def load(path: Path = PATH) -> Judge:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        judge = Judge(data["sentence"], data["answerable"], float(data["threshold"]), data.get("provenance", {}))
+        judge = Judge(data["sentence"], data["answerable"], float(data["threshold"]), data.get("provenance", {}),
+                      float(data.get("answer_ratio", 0.5)), data.get("choice"))
         if (
             list(data["features"]) != list(FEATURES)
             or len(judge.sentence["coef"]) != len(FEATURES)
+            or (judge.choice is not None and len(judge.choice["coef"]) != len(FEATURES))
             or any(len(judge.answerable[k]) != len(QUESTION_FEATURES) for k in ("mean", "scale", "coef"))
         ):
             raise ConfigError(f"{path} was fitted on other features: refit with `python -m eval.fit_judge`")

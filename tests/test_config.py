@@ -26,7 +26,7 @@ def test_defaults() -> None:
     assert (cfg.chunk_tokens, cfg.chunk_overlap) == (200, 40)
     assert (cfg.mode, cfg.top_k, cfg.fusion, cfg.rrf_k) == ("hybrid+rerank", 5, "zscore", 60)
     assert (cfg.bm25_k1, cfg.bm25_b, cfg.bm25_stemmer) == (0.9, 0.4, "english")
-    assert (cfg.max_citations, cfg.min_confidence, cfg.answer_ratio) == (3, -1.0, 0.5)  # -1: the fitted threshold
+    assert (cfg.max_citations, cfg.min_confidence, cfg.answer_ratio) == (3, -1.0, -1.0)  # -1: the fitted threshold and ratio
     assert cfg.mode in MODES
 
 
