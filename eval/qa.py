@@ -104,6 +104,7 @@ def row(q: dict, a, seconds: float, *, right: bool) -> dict:
         "dropped": len(a.checks.get("dropped", [])),
         "written": len(a.checks.get("written", [])),
         "tokens_per_s": tokens_per_second(a.checks),
+        "model_first_token": a.checks.get("ttft_s"),  # None: no model was asked
     }
 
 
@@ -165,7 +166,11 @@ def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
         "generator": cfg.generator,
         "citation_precision": round(sum(r["markers"][1] for r in rows) / markers, 4) if (markers := sum(r["markers"][0] for r in rows)) else 1.0,
         "unsupported_dropped": round(sum(r["dropped"] for r in rows) / max(1, sum(r["dropped"] + r["written"] for r in rows)), 4),
+        # ttft_ms: the first piece a reader sees (for a model, its first checked sentence);
+        # model_ttft_ms: the model's own first token, over the questions it was asked.
         "ttft_ms": {"p50": round(_pct(first, 50) * 1000, 1), "p95": round(_pct(first, 95) * 1000, 1)},
+        "model_ttft_ms": {"p50": round(_pct(model, 50) * 1000, 1), "p95": round(_pct(model, 95) * 1000, 1)}
+        if (model := sorted(r["model_first_token"] for r in rows if r.get("model_first_token"))) else None,
         "tokens_per_s": round(sum(speeds) / len(speeds), 1) if (speeds := [r["tokens_per_s"] for r in rows if r["tokens_per_s"]]) else None,
         "failures": [
             {"id": r["id"], "abstained": r["abstained"], "reason": r["reason"]}
