@@ -94,7 +94,10 @@ def _unique(items) -> list[str]:
 
 
 def _said(text: str, term: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.I) is not None
+    """Is `term` in `text` as whole words? A plural name is said by its singular ("the Balkans"
+    by "Balkan ministers")."""
+    forms = [term, term[:-1]] if len(term) >= 6 and term.endswith("s") else [term]
+    return re.search(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)", text, re.I) is not None
 
 
 def _cased(term: str, source: str) -> str:

@@ -52,3 +52,9 @@ def test_there_is_the_place_the_previous_answer_gave_when_a_place_was_asked_for(
     history = [{"role": "user", "content": "In which city did the Nordic ministers sign the fisheries pact?"},
                {"role": "assistant", "content": "The ministers signed the pact in Bergen, Norway, on Monday [1]."}]
     assert rewrite("Who else was there?", history).startswith("Who else was in Bergen?")
+
+
+def test_there_is_not_a_place_the_previous_question_named_in_the_singular():
+    history = [{"role": "user", "content": "In which city did the Philippine senators approve the typhoon fund?"},
+               {"role": "assistant", "content": "Senators from across the Philippines approved the fund in Cebu on Monday [1]."}]
+    assert rewrite("Who else was there?", history).startswith("Who else was in Cebu?")
