@@ -23,7 +23,9 @@ from rag.vcache import text_key
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUESTION = "Where did the Balkan ministers agree to create a joint database?"
-ADDED = ("000_19e16c48e833ded7.txt", "002_a1e78b8bb14fba1b.txt", "004_f03de0d0d879d911.txt")
+# Enough to embed that a build is still running when a round's kill comes (the last round waits
+# for steps beyond two earlier rounds' and then up to 0.3 s more).
+ADDED = ("000_19e16c48e833ded7.txt", "001_fe7c03c2246f783b.txt", "002_a1e78b8bb14fba1b.txt", "004_f03de0d0d879d911.txt")
 
 
 def cached_vectors(index_dir: Path) -> int:
@@ -51,7 +53,7 @@ def test_kill_9_at_random_points_then_resume(tmp_path):
     expected = rag.answer(QUESTION, config=cfg)
     assert "Sarajevo" in expected.text
     first = cached_vectors(cfg.index_dir)
-    for name in ADDED:  # three more articles: about 75 texts to embed, 8 per cache step
+    for name in ADDED:  # four more articles: about 100 texts to embed, 8 per cache step
         shutil.copy(SEEDS / name, corpus)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "HF_HUB_OFFLINE": "1", "RAG_BATCH_SIZE": "2"}
     command = [sys.executable, "-m", "rag.cli", "index", str(corpus), "--index-dir", str(cfg.index_dir), "-q"]
