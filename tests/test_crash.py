@@ -24,7 +24,7 @@ from rag.vcache import text_key
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUESTION = "Where did the Balkan ministers agree to create a joint database?"
 # Enough to embed that a build is still running when a round's kill comes (the last round waits
-# for steps beyond two earlier rounds' and then up to 0.3 s more).
+# for steps beyond two earlier rounds' and then up to 0.1 s more).
 ADDED = ("000_19e16c48e833ded7.txt", "001_fe7c03c2246f783b.txt", "002_a1e78b8bb14fba1b.txt", "004_f03de0d0d879d911.txt")
 
 
@@ -67,11 +67,18 @@ def test_kill_9_at_random_points_then_resume(tmp_path):
         else:  # while embedding: after a random number of steps were saved, at a random moment of the next
             steps = rng.randint(1, 2)
             wait_for(lambda: cached_vectors(cfg.index_dir) >= seen + 8 * steps or proc.poll() is not None, 120)
-            time.sleep(rng.uniform(0.0, 0.3))
+            time.sleep(rng.uniform(0.0, 0.1))
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         assert proc.returncode == -signal.SIGKILL, f"round {round}: the build ended before it was killed"
-        assert read_manifest(cfg.index_dir)["generation"] == good  # never committed: the old index is the index
+        if read_manifest(cfg.index_dir)["generation"] != good:
+            # The kill came after the commit (the build's last moments, under load): then the new
+            # index is whole and in use; the kills during the commit itself are test_kill_9_at_the_commit.
+            idx = open_index(cfg)
+            assert sorted(idx.documents) == sorted(["003_d7e33aac75d08225.txt", *ADDED]), f"round {round}"
+            assert round > 0 and seen > first  # it was killed while embedding at least once before
+            return
+        # never committed: the old index is the index
         assert len(open_index(cfg).documents) == 1  # read from disk again, every file's hash checked
         again = rag.answer(QUESTION, config=cfg)
         assert (again.text, [c.snippet for c in again.citations]) == (expected.text, [c.snippet for c in expected.citations])
