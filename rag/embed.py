@@ -66,35 +66,28 @@ class _TorchEncoder:
         self.dim = int(getter())
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One batch: (len(texts), dim) unit-length rows, in one forward pass (see TORCH_BATCH_TOKENS)."""
+        """One batch: (len(texts), dim) unit-length rows, in one forward pass (TORCH_BATCH_TOKENS says why)."""
         return self.model.encode(
             texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
-
-    def _rows(self, texts: list[str]):
-        """(the texts' encodings, how many of them fit in a slice of TORCH_BATCH_TOKENS padded tokens)."""
-        from .onnx_embed import tokenizer
-
-        encs = tokenizer(self.folder).encode_batch(texts)
-        return encs, max(1, TORCH_BATCH_TOKENS // max(len(e.ids) for e in encs))
 
     def states(self, texts: list[str]):
         """Texts -> (their tokenizer encodings, each text's last-layer token vectors as a (tokens, dim)
         float32 array): what mean pooling averages, for rag.pool."""
         import torch
 
-        from .onnx_embed import padded
+        from .onnx_embed import padded, sliced, tokenizer, unpadded
 
-        encs, rows = self._rows(texts)
+        encs = tokenizer(self.folder).encode_batch(texts)
         out = []
         with torch.inference_mode():
-            for i in range(0, len(encs), rows):
-                ids, mask = padded(encs[i : i + rows])
+            for part in sliced(encs, TORCH_BATCH_TOKENS):
+                ids, mask = padded(part)
                 hidden = self.model[0].auto_model(
                     input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
                     token_type_ids=torch.zeros_like(torch.from_numpy(ids)),
                 ).last_hidden_state.numpy()
-                out += [hidden[r, : len(e.ids)] for r, e in enumerate(encs[i : i + rows])]
+                out += unpadded(hidden, part)
         return encs, out
 
 

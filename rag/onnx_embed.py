@@ -172,19 +172,12 @@ class OnnxEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """One batch: (len(texts), dim) float32 rows of unit length; run in slices of at most
         BATCH_TOKENS padded tokens (texts come longest first, so the first slice is the widest)."""
-        encs = self.tokenizer.encode_batch(texts)
-        rows = max(1, BATCH_TOKENS // max(len(e.ids) for e in encs))
-        return np.concatenate([self._run(encs[i : i + rows]) for i in range(0, len(encs), rows)])
+        return np.concatenate([self._run(part) for part in sliced(self.tokenizer.encode_batch(texts), BATCH_TOKENS)])
 
     def states(self, texts: list[str]):
         """Texts -> (their encodings, each text's last-layer token vectors, (tokens, dim)), for rag.pool."""
         encs = self.tokenizer.encode_batch(texts)
-        rows = max(1, BATCH_TOKENS // max(len(e.ids) for e in encs))
-        out = []
-        for i in range(0, len(encs), rows):
-            hidden, _ = self._hidden(encs[i : i + rows])
-            out += [hidden[r, : len(e.ids)] for r, e in enumerate(encs[i : i + rows])]
-        return encs, out
+        return encs, [v for part in sliced(encs, BATCH_TOKENS) for v in unpadded(self._hidden(part)[0], part)]
 
     def _hidden(self, encs) -> tuple[np.ndarray, np.ndarray]:
         ids, mask = padded(encs)
@@ -207,6 +200,17 @@ def tokenizer(folder: str):
     tok.enable_truncation(int(_json(Path(folder) / "sentence_bert_config.json", {}).get("max_seq_length", 512)))
     tok.no_padding()
     return tok
+
+
+def sliced(encs: list, budget: int) -> list[list]:
+    """Encodings in consecutive slices of at most `budget` padded tokens each (a row at least)."""
+    rows = max(1, budget // max(len(e.ids) for e in encs))
+    return [encs[i : i + rows] for i in range(0, len(encs), rows)]
+
+
+def unpadded(hidden: np.ndarray, encs: list) -> list[np.ndarray]:
+    """A padded slice's (rows, width, dim) token vectors -> each text's own (tokens, dim)."""
+    return [hidden[r, : len(e.ids)] for r, e in enumerate(encs)]
 
 
 def padded(encs) -> tuple[np.ndarray, np.ndarray]:
