@@ -65,9 +65,10 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
     reference = calibration(idx).best_sentence(q_vec)
     dense_z = (dense - reference.mean()) / (reference.std() or 1.0)
     # In a follow-up, what the conversation already said places the answer; it does not pick it.
-    weight = {t: w for t, w in term_weights(idx, qi).items() if t in qi.new_terms}
+    new = set(qi.new_terms)
+    weight = {t: w for t, w in term_weights(idx, qi).items() if t in new}
     total = sum(weight.values()) or 1.0
-    salient = qi.new_salient if qi.given else qi.salient
+    salient = qi.new_salient
     top_idf = max_idf(idx)
     rows = []
     for sid, r, d, dz in zip(ids.tolist(), ranks.tolist(), dense.tolist(), dense_z.tolist()):

@@ -70,6 +70,7 @@ class QuestionInfo:
 
     @property
     def new_salient(self) -> tuple[str, ...]:
+        """The names and figures the conversation had not said (none left: nothing to check)."""
         return tuple(t for t in self.salient if t not in self.given)
 
     @property
