@@ -111,7 +111,7 @@ def dimension(name: str) -> int:
 
 
 def embed(
-    texts: list[str], model: str, *, batch_size: int = 64, progress: bool = False, label: str = "embedding"
+    texts: list[str], model: str, *, batch_size: int = 8, progress: bool = False, label: str = "embedding"
 ) -> np.ndarray:
     """Embed `texts` with embedder `model` as rows of a (len(texts), dim) float32 array with unit L2 norm.
 

@@ -137,7 +137,8 @@ def test_embedding_in_cached_steps_gives_the_vectors_of_one_call(tmp_path, caplo
                                              on_step=_progress(cfg, "embedding chunks"), embed_fn=fake_embed)
     assert batches == single and np.array_equal(stepped, whole) and (cached, embedded) == (0, 5000)
     progress = [r.getMessage() for r in caplog.records if "/5000" in r.getMessage()]
-    assert len(progress) == 10 and progress[0].startswith("embedding chunks: 512/5000 (") and progress[-1].startswith("embedding chunks: 5000/5000")
+    # A log line every LOG_STEP (2048) texts, at the first step that reaches it, and at the end.
+    assert len(progress) == 3 and progress[0].startswith("embedding chunks: 2048/5000 (") and progress[-1].startswith("embedding chunks: 5000/5000")
     assert len(list(cache.folder.glob("*.npy"))) == 79  # 5000 texts, 64 a step
     batches.clear()
     again, cached, embedded = embed_cached(texts[::-1] + texts[:1], "m", VectorCache(tmp_path, "m"), dim=2,
