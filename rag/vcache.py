@@ -81,16 +81,20 @@ class VectorCache:
         if not keys:
             return
         vectors = np.asarray(vectors, dtype=np.float32)
-        rows = np.empty(len(keys), dtype=[("key", "u1", (32,)), ("vector", "<f4", (vectors.shape[1],))])
+        rows = np.empty(len(keys), dtype=_dtype(vectors.shape[1]))
         rows["key"] = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
         rows["vector"] = vectors
+        self._add_segment(lambda f: np.save(f, rows, allow_pickle=False), keys, vectors.shape[1])
+
+    def _add_segment(self, write, keys: list[bytes], dim: int) -> None:
+        """Write a segment with `write(file)` under a temporary name, rename it, and map it."""
         self.folder.mkdir(parents=True, exist_ok=True)
         meta = self.folder / "model.json"
         if not meta.exists():
-            _write_atomic(meta, json.dumps({"model": self.model, "dimension": int(vectors.shape[1])}).encode())
+            _write_atomic(meta, json.dumps({"model": self.model, "dimension": int(dim)}).encode())
         path = self.folder / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.npy"
         with open(path.with_suffix(".tmp"), "wb") as f:
-            np.save(f, rows, allow_pickle=False)
+            write(f)
         os.replace(path.with_suffix(".tmp"), path)
         seg = len(self._segments)
         self._segments.append((path, np.load(path, mmap_mode="r", allow_pickle=False)))  # not a second copy in memory
@@ -102,12 +106,31 @@ class VectorCache:
         written before the old ones go, so a kill in between leaves duplicates, never a loss."""
         if len(self) <= slack * len(live) + 1000 and len(self._segments) <= max_segments:
             return False
-        keep = [k for k in self._where if k in live]
+        # Streamed segment by segment, the live rows of each copied straight to the new file through
+        # a mapping of its own, dropped after: the whole cache is never in memory at once (on
+        # SciFact's 56,788 vectors, gathering them first put the build's peak ~200 MB higher).
         old = [p for p, _ in self._segments]
-        vecs, _ = self.get(keep)
+        dim = self._segments[0][1].dtype["vector"].shape[0] if old else 0
+        picks: list[list[tuple[int, bytes]]] = [[] for _ in old]
+        for k, (seg, r) in self._where.items():  # the newest copy of each key, if it is live
+            if k in live:
+                picks[seg].append((r, k))
+        for rs in picks:
+            rs.sort()
+        keep = [k for rs in picks for _, k in rs]
+
+        def write(f):
+            header = {"descr": np.lib.format.dtype_to_descr(_dtype(dim)), "fortran_order": False, "shape": (len(keep),)}
+            np.lib.format.write_array_header_1_0(f, header)
+            for path, rs in zip(old, picks):
+                if rs:
+                    rows = np.load(path, mmap_mode="r", allow_pickle=False)
+                    f.write(np.ascontiguousarray(rows[[r for r, _ in rs]]).tobytes())
+                    del rows
+
         self._where, self._segments = {}, []
         if keep:
-            self.put(keep, vecs)
+            self._add_segment(write, keep, dim)
         for p in old:
             p.unlink(missing_ok=True)
         log.info("vector cache compacted: %d vectors kept", len(keep))
@@ -117,6 +140,11 @@ class VectorCache:
         """Remove half-written segments (`*.tmp`, of any model) of a killed build. Only under the index lock."""
         for p in self.folder.parent.glob("*/*.tmp"):
             p.unlink(missing_ok=True)
+
+
+def _dtype(dim: int) -> np.dtype:
+    """A segment's rows: the text's 32-byte SHA-256 and its float32 vector."""
+    return np.dtype([("key", "u1", (32,)), ("vector", "<f4", (dim,))])
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
