@@ -134,13 +134,18 @@ def ask(page, question: str, n_answers: int) -> str:
 def set_text(page, selector: str, value: str) -> None:
     """Fill a settings box and leave it, so the app has the value before the next question.
 
-    A CI run under load once asked with the old value (the box freshly shown by its accordion):
-    wait until the box is shown, and leave it (Tab) so its change is committed.
+    In CI, a box freshly shown by its accordion twice lost a value filled at once: it read back
+    empty, and a question asked then went without it (never seen outside CI; the cause is not
+    known). So fill, leave the box (Tab), let the page settle, and fill again until it holds.
     """
     box = page.locator(selector)
     expect(box).to_be_visible()
-    box.fill(value)
-    box.press("Tab")
+    for _ in range(5):
+        box.fill(value)
+        box.press("Tab")
+        page.wait_for_timeout(300)
+        if box.input_value() == value:
+            break
     expect(box).to_have_value(value)
 
 
