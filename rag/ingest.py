@@ -17,7 +17,7 @@ import numpy as np
 from .config import Config
 
 log = logging.getLogger("rag.build")
-CACHE_STEP = 256  # texts embedded between two writes to the vector cache (what a kill can lose)
+CACHE_STEP = 4  # batches embedded between two writes to the vector cache (what a kill can lose; tests shrink it with the batch)
 LOG_STEP = 2048  # texts between two progress lines in a log
 
 
@@ -49,7 +49,7 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
             log.info("embedding %s: %d texts", name, len(todo))
             on_step = _progress(cfg, f"embedding {name}")
             vectors, cached, embedded = embed_cached(
-                todo, cfg.embedder, cache, dim=dim, batch_size=cfg.batch_size, step=CACHE_STEP,
+                todo, cfg.embedder, cache, dim=dim, batch_size=cfg.batch_size, step=cfg.batch_size * CACHE_STEP,
                 on_step=on_step,
             )
             if cached:
@@ -97,7 +97,7 @@ def _pooled(p, cfg: Config, cache, dim: int, stats: dict) -> dict:
              len(p.new_chunks), len(sentences))
     on_step = _progress(cfg, "embedding chunks")
     chunks, sents, cached, embedded = embed_pooled(
-        texts, p.new_chunks.tolist(), sentences, cfg.embedder, cache, dim=dim, step=CACHE_STEP,
+        texts, p.new_chunks.tolist(), sentences, cfg.embedder, cache, dim=dim, step=cfg.batch_size * CACHE_STEP,
         on_step=on_step,
     )
     if cached:
