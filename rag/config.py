@@ -55,8 +55,9 @@ class Config:
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     # Texts per forward pass. Small batches are as fast on 2 CPU cores (sorted by length, they pad
-    # little) and hold far less memory: `rag bench --max-docs 1000` build, 64 -> 8: 127 s -> 109 s,
-    # peak RSS 1266 -> 939 MB (attention holds rows x heads x width^2 floats per layer).
+    # little) and hold far less memory: `python -m eval.bench ../shared/data/scifact --side rag
+    # --max-docs 1000 --out F`, 64 -> 8: build 127 s -> 109 s, peak RSS 1266 -> 939 MB (attention
+    # holds rows x heads x width^2 floats per layer).
     batch_size: int = 8
     max_file_mb: float = 5.0  # larger article files are left out of the index and reported
     lock_wait: float = 5.0  # seconds `rag index` waits for another build's lock before refusing (inf: --wait)
