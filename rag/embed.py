@@ -35,6 +35,11 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 # build's peak RSS was 1939 MB in `rag bench` at ad05b88, against 1563 MB without at 9ccf85c (RSS
 # creeps over tens of thousands of differently shaped batches), so that change was taken back.
 TORCH_BATCH_TOKENS = 8192
+# Batches of different shapes leave freed activations scattered in glibc's heaps, which it keeps
+# rather than hands back, so RSS creeps through a long build. Asking it to hand them back
+# (malloc_trim) every few batches: 2,000 SciFact texts at batch 8 peaked 832 MB -> 725 MB for
+# 57 s -> 61 s (every batch: 694 MB, 64 s); a fixed mmap threshold instead cost a third more time.
+TRIM_EVERY = 4
 
 
 def embedder(model: str, backend: str = "torch") -> str:
@@ -128,12 +133,33 @@ def embed(
     for b in range(0, len(order), batch_size):
         idx = order[b : b + batch_size]
         out[idx] = m.encode([texts[i] for i in idx])
+        if (b // batch_size + 1) % TRIM_EVERY == 0:
+            _trim_heap()
         if bar is not None:
             bar.update(len(idx))
             bar.set_postfix_str(f"{bar.n / (time.perf_counter() - started):.0f} {label.split()[-1]}/s")
     if bar is not None:
         bar.close()
     return out
+
+
+@lru_cache(maxsize=1)
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None  # glibc only (not macOS, not musl)
+    except OSError:
+        return None
+
+
+def _trim_heap() -> None:
+    """Hand the heap's free pages back to the system (TRIM_EVERY says why); a no-op off glibc."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 @lru_cache(maxsize=256)
