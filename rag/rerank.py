@@ -1,4 +1,4 @@
-"""Ranked Passages -> re-ranked Passages, using evidence finer than a whole chunk.
+"""Candidate chunks' fused scores -> re-scored candidates, using evidence finer than a whole chunk.
 
 No cross-encoder can be had offline here, so `SentenceReranker` uses what the index already
 holds: a MiniLM vector for every sentence. A chunk's sentence score is its best sentence's
@@ -10,7 +10,6 @@ replaces the lexical and dense evidence.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -19,11 +18,11 @@ from .calibrate import calibration, max_per_group
 from .config import Config
 from .fuse import standardize
 from .storage import Index
-from .types import Passage
 
 
 class Reranker(Protocol):
-    def rerank(self, idx: Index, q_vec: np.ndarray, passages: list[Passage]) -> list[Passage]: ...
+    def rescore(self, idx: Index, q_vec: np.ndarray, chunk_ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, dict]:
+        """Candidates' fused scores -> (new scores, {signal name: each candidate's value})."""
 
 
 class SentenceReranker:
@@ -31,23 +30,16 @@ class SentenceReranker:
         self.weight = cfg.w_sentence
         self.fusion = cfg.fusion
 
-    def rerank(self, idx: Index, q_vec: np.ndarray, passages: list[Passage]) -> list[Passage]:
-        if not passages:
-            return passages
-        best = best_sentence_scores(idx, q_vec, [p.chunk.chunk_id for p in passages])
-        scores = np.array([p.score for p in passages])
+    def rescore(self, idx: Index, q_vec: np.ndarray, chunk_ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, dict]:
+        """Arrays in, arrays out: rag.retrieve makes the Passages once, with the final scores."""
+        best = best_sentence_scores(idx, q_vec, [int(c) for c in chunk_ids])
         if self.fusion == "zscore":
             # The sentence signal joins the sum as a third z-score, on the corpus sample's scale.
             fused = scores + self.weight * standardize(best, calibration(idx).best_sentence(q_vec))
         else:
             # Rank fusion scores live on another scale: both are standardized over the candidates.
             fused = standardize(scores) + self.weight * standardize(best)
-        out = [
-            replace(p, score=float(fused[i]), signals={**p.signals, "sentence": float(best[i])})
-            for i, p in enumerate(passages)
-        ]
-        out.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
-        return out
+        return fused, {"sentence": best}
 
 
 def best_sentence_scores(idx: Index, q_vec: np.ndarray, chunk_ids: list[int]) -> np.ndarray:

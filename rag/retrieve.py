@@ -91,12 +91,13 @@ def rank(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Fil
     else:
         weights = {"dense": cfg.w_dense, "bm25": cfg.w_bm25}
         fused = fuse(signals, weights, cfg.fusion, cfg.rrf_k, references)
-    passages = [_passage(idx, int(c), float(fused[i]), {k: float(v[i]) for k, v in signals.items()}) for i, c in enumerate(ids)]
-    passages.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
     if cfg.mode == "hybrid+rerank":
         from .rerank import SentenceReranker
 
-        passages = SentenceReranker(cfg).rerank(idx, q_vec, passages)
+        fused, added = SentenceReranker(cfg).rescore(idx, q_vec, ids, fused)
+        signals.update(added)
+    passages = [_passage(idx, int(c), float(fused[i]), {k: float(v[i]) for k, v in signals.items()}) for i, c in enumerate(ids)]
+    passages.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
     return passages
 
 

@@ -258,7 +258,11 @@ class FaissStore:
         ids = _ids(ids)
         if len(ids) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self.index.reconstruct_batch(ids)
+        # One thread: an OpenMP team left spinning after the copy fights numpy's BLAS threads for
+        # the cores in the product that follows (`score`): 2,378 sentences' scores took 8.0 ms
+        # with it, 0.5 ms without, on 2 cores (SciFact index, the median reranked question).
+        with _one_thread():
+            return self.index.reconstruct_batch(ids)
 
     def score(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return self.vectors(ids) @ np.asarray(query, dtype=np.float32)
