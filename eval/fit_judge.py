@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -113,6 +114,15 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     return model
 
 
+def _portable(arg: str) -> str:
+    """A path argument as seen from the working directory (the repository), not this machine's root.
+
+    >>> _portable(os.getcwd()), _portable("--articles"), _portable("/no/such/file")
+    ('.', '--articles', '/no/such/file')
+    """
+    return os.path.relpath(arg) if os.path.isabs(arg) and os.path.exists(arg) else arg
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m eval.fit_judge", description=__doc__.split("\n")[0])
     p.add_argument("squad", type=Path)
@@ -140,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                 "articles": sorted(fit_articles),
             },
             "held_out_articles": held_out,
-            "command": "python -m eval.fit_judge " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "command": "python -m eval.fit_judge " + " ".join(map(_portable, argv if argv is not None else sys.argv[1:])),
         },
     }
     tmp = args.out.with_suffix(".tmp")
