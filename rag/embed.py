@@ -36,9 +36,9 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 # creeps over tens of thousands of differently shaped batches), so that change was taken back.
 TORCH_BATCH_TOKENS = 8192
 # Batches of different shapes leave freed activations scattered in glibc's heaps, which it keeps
-# rather than hands back, so RSS creeps through a long build. Asking it to hand them back
-# (malloc_trim) every few batches: 2,000 SciFact texts at batch 8 peaked 832 MB -> 725 MB for
-# 57 s -> 61 s (every batch: 694 MB, 64 s); a fixed mmap threshold instead cost a third more time.
+# rather than hands back, so a torch build's RSS creeps. Handing them back (malloc_trim) every few
+# batches: `rag bench --json`, torch, peak ingest RSS 1108 MB (bafe500) -> 1010 MB (d26bf75), at
+# the same docs/s (a fixed mmap threshold instead cost a third more time in a trial).
 TRIM_EVERY = 4
 
 

@@ -14,7 +14,7 @@ from rag.config import GENERATORS, MODES
 from ui import cards
 from ui.handlers import N_EXAMPLES, Handlers, new_session
 
-ASK_CONCURRENCY = 4  # answers run at once (threads; torch on one thread each); the rest queue
+ASK_CONCURRENCY = 4  # answers run at once (threads); the rest queue
 PLACEHOLDER = (
     "**Ask about the news articles.**\n\n"
     "Answers quote the articles and cite them with [1], [2] markers that lead to the source cards "
