@@ -50,8 +50,9 @@ class Config:
     index_dir: Path = ROOT / "index"
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     # Who runs the model (rag/embed.py): onnx (fp32, ONNX Runtime), torch (fp32) or onnx-int8. onnx
-    # gives torch's vectors (cosine 1.000000 on SciFact texts), a question in a third of the time,
-    # and a process without torch in it: see the README's `rag bench` section.
+    # gives torch's vectors (minimum cosine 1.0 to four places: `python -m eval.embed_speed
+    # ../shared/data/scifact --docs 100 --backends torch,onnx`), questions answered faster, and a
+    # build without torch in it: see the README's `rag bench` section.
     embed_backend: str = "onnx"
     sentence_vectors: str = "separate"  # separate (each sentence embedded alone) or pooled (from its chunk's tokens)
     encoding: str = "cl100k_base"
