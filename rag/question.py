@@ -31,7 +31,7 @@ KINDS = [
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
     ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village|venue|location|birthplace)\b", re.I)),
     ("group", re.compile(rf"\b{_W} (?:nationality|nationalities|ethnicity|ethnic group|religion|language|people)\b|\b{_W} country's\b", re.I)),
-    ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W} is the name of\b|\b{_W}(?: \w+)? (?:person|man|woman|leader|king|queen|emperor|empress|prince|princess|president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|spokesperson|director|chairman|judge|prime minister)\b", re.I)),
+    ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W}(?: \w+)? (?:person|man|woman|leader|coach|manager|captain|son|daughter|wife|husband|father|mother|brother|sister|nephew|niece|uncle|aunt|successor|predecessor|king|queen|emperor|empress|prince|princess|president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|spokesperson|director|chairman|judge|prime minister)\b", re.I)),
 ]
 # The entity kinds (`rag.entities`) that can answer each kind of question.
 ACCEPTS = {
@@ -44,6 +44,8 @@ ACCEPTS = {
 }
 # A place that is a town, not a country: "Which city ...", "What is the capital of ...".
 _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|port)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village)\b", re.I)
+# "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
+_NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
@@ -84,10 +86,11 @@ class QuestionInfo:
 
 def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     """`stemmer` must be the index's BM25 stemmer, so the terms match its vocabulary."""
-    kind = next((name for name, pattern in KINDS if pattern.search(question)), "other")
+    typed = _NAME_OF.sub("what ", question)
+    kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
-    settlement = kind == "place" and bool(_SETTLEMENT.search(asked))
+    settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
     return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement)
 
 

@@ -21,6 +21,14 @@ from rag.question import ACCEPTS, analyze, has_candidate, mentions, salient_term
         ("Which president signed the bill?", "person"),
         ("Which prime minister resigned after the vote?", "person"),
         ("What is the name of the new coach?", "person"),
+        ("What was the name of the French minister who resigned?", "person"),
+        ("What was the name of the president that signed it?", "person"),
+        ("Which nephew inherited the estate?", "person"),
+        # "what is the name of" asks for a person only when what is named is one
+        ("What was the name of the law that raised the tax?", "other"),
+        ("What is the name of the ship that sank in the storm?", "other"),
+        ("What was the name of the river the army crossed?", "place"),
+        ("What was the name of the city where the treaty was signed?", "place"),
         # which country / city, where
         ("Which country hosted the summit?", "place"),
         ("Which city will host the 2030 games?", "place"),
@@ -212,6 +220,8 @@ def test_a_question_for_a_city_is_not_answered_by_a_country():
     assert has_candidate(qi, "The treaty was signed in Lima.")
     where = analyze("Where was the treaty signed?")  # "where" may be answered by a country
     assert not where.settlement and has_candidate(where, "The treaty was signed in Chile.")
+    named = analyze("What was the name of the town where the treaty was signed?")
+    assert named.settlement and not has_candidate(named, "The treaty was signed in Chile.")
 
 
 def test_country_names_from_pycountry():
