@@ -31,6 +31,7 @@ from .choice import answer_ratio, fit_choice
 from .metrics import auc
 from .squad import contains_gold, load_squad
 
+READER_RANGE = (2, 98)  # percentiles of the reader's log-odds beyond which the decision is not asked of it
 REFUSE_SHARE = 0.05  # the threshold refuses this share of the fitting articles' answerable questions
 QUOTED = 1.5  # answers quote this many sentences on average over the fitting articles' answerable questions
 OFF_TOPIC_EVERY = 4  # one fitting question in this many is also asked of the other articles only
@@ -114,6 +115,52 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     return model
 
 
+def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reader) -> dict:
+    """The reader model: the judge's log-odds and the reader's about the sentence to be quoted
+    first (`rag.reader`), weighed by a logistic regression on the fitting articles' questions.
+
+    Its threshold refuses REFUSE_SHARE of their answerable questions, like the judge's; its
+    range is READER_RANGE of the reader's log-odds (see `Judge.read`)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from rag.judge import Judge, _logit
+    from rag.reader import MODEL
+
+    judge = Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
+    train = [r for r in rows if r["article"] in fit_articles and len(r["gold"])]
+    seen = []  # (judge log-odds, reader log-odds, answerable, quoted sentence holds the answer, ruled out)
+    for r in _progress(train, "reader"):
+        ev, scores = r["ev"], judge.sentence_scores(r["ev"])
+        if rule_out(r["qi"], ev, scores):  # refused before the reader would be asked
+            seen.append((0.0, 0.0, r["answerable"], False, True))
+            continue
+        first = int(np.argmax(judge.choice_scores(ev)))
+        said = reader.log_odds(r["qi"].text, idx.sentences[int(ev.sentence_ids[first])].text)
+        seen.append((_logit(judge.confidence(ev, scores)), said, r["answerable"], bool(r["gold"][first]), False))
+    # answerable, but the sentence quoted first misses: neither kind to learn from
+    kept = [(lj, x, a) for lj, x, a, right, ruled in seen if not ruled and (right or not a)]
+    fit = LogisticRegression(C=1.0, max_iter=5000).fit([k[:2] for k in kept], [int(k[2]) for k in kept])
+    (a, b), c = fit.coef_[0], float(fit.intercept_[0])
+    conf = sorted(-1.0 if ruled else float(1 / (1 + np.exp(-(a * lj + b * x + c))))
+                  for lj, x, ans, _, ruled in seen if ans)
+    lo, hi = np.percentile([k[1] for k in kept], READER_RANGE)
+    return {
+        "coef": [round(float(a), 6), round(float(b), 6)],
+        "intercept": round(c, 6),
+        "threshold": round(conf[int(REFUSE_SHARE * len(conf))], 6),
+        "range": [round(float(lo), 6), round(float(hi), 6)],
+        "model": MODEL,
+    }
+
+
+def _progress(items: list, label: str):
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="q")
+
+
 def _portable(arg: str) -> str:
     """A path argument as seen from the working directory (the repository), not this machine's root.
 
@@ -128,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("squad", type=Path)
     p.add_argument("--articles", required=True, help="comma-separated titles that fit; the rest are held out")
     p.add_argument("--out", type=Path, default=PATH)
+    p.add_argument("--reader", action="store_true", help="also fit the reader model (asks the bundled 1.5B model "
+                   "about every fitting question: about 30 minutes on 2 cores)")
     args = p.parse_args(argv)
     cfg = Config.load(progress=sys.stderr.isatty())
     fit_articles = set(args.articles.split(","))
@@ -137,12 +186,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     model = fit(rows, fit_articles)
+    if args.reader:
+        from rag.reader import make_reader
+
+        try:
+            idx = load_index(cfg.with_(index_dir=cache_folder(f"squad-{args.squad.stem}")), build_if_missing=False)
+            model["reader"] = fit_reader(rows, model, fit_articles, idx, make_reader(cfg.with_(reader="local")))
+        except RagError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
     held_out = sorted({r["article"] for r in rows} - fit_articles)
     model |= {
         "features": list(FEATURES),
         "question_features": list(QUESTION_FEATURES),
         "threshold_rule": f"refuses {REFUSE_SHARE:.0%} of the fitting articles' answerable questions",
         "answer_ratio_rule": f"answers quote {QUOTED} sentences on average over the fitting articles' answerable questions",
+        **({"reader_rule": f"the reader's threshold refuses {REFUSE_SHARE:.0%} of the fitting articles' answerable "
+            f"questions; its range is percentiles {READER_RANGE[0]} to {READER_RANGE[1]} of its log-odds there"}
+           if "reader" in model else {}),
         "provenance": {
             "fitted_on": {
                 "file": args.squad.name,

@@ -105,6 +105,7 @@ def row(q: dict, a, seconds: float, *, right: bool) -> dict:
         "written": len(a.checks.get("written", [])),
         "tokens_per_s": tokens_per_second(a.checks),
         "model_first_token": a.checks.get("ttft_s"),  # None: no model was asked
+        "read": (a.checks.get("reader") or {}).get("log_odds") is not None,  # the reader was asked (rag.reader)
     }
 
 
@@ -164,6 +165,8 @@ def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
         "answer_words": words[len(words) // 2] if words else 0,
         "latency_ms": {"p50": round(_pct(times, 50) * 1000, 1), "p95": round(_pct(times, 95) * 1000, 1)},
         "generator": cfg.generator,
+        "reader": cfg.reader,
+        "reader_asked": share([r for r in rows if r.get("read")], len(rows)),
         "citation_precision": round(sum(r["markers"][1] for r in rows) / markers, 4) if (markers := sum(r["markers"][0] for r in rows)) else 1.0,
         "unsupported_dropped": round(sum(r["dropped"] for r in rows) / max(1, sum(r["dropped"] + r["written"] for r in rows)), 4),
         # ttft_ms: the first piece a reader sees (for a model, its first checked sentence);

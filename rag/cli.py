@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import EMBED_BACKENDS, GENERATORS, MODES, SENTENCE_VECTORS, STORES, Config
+from .config import EMBED_BACKENDS, GENERATORS, MODES, READERS, SENTENCE_VECTORS, STORES, Config
 from .errors import RagError
 
 
@@ -32,6 +32,8 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--top-k", type=int, help="passages retrieved per question (default: 5)")
     g.add_argument("--generator", choices=GENERATORS, help="who writes the answer: extractive (default, no model), "
                    "local (a GGUF model in-process) or openai (an OpenAI-compatible endpoint)")
+    g.add_argument("--reader", choices=READERS, help="who reads the sentence to be quoted when the evidence leaves "
+                   "it in doubt whether it answers: off (default) or local (the bundled 1.5B model, about 1 s)")
     g.add_argument("--chunk-tokens", type=int, help="chunk size in cl100k_base tokens (default: 200)")
     g.add_argument("--chunk-overlap", type=int, help="overlap between chunks in tokens (default: 40)")
     g.add_argument("--store", choices=STORES, help="vector store: faiss (default, files in the index folder) or milvus "
@@ -50,6 +52,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         mode=args.mode,
         top_k=args.top_k,
         generator=args.generator,
+        reader=args.reader,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
         store=args.store,

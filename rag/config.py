@@ -21,6 +21,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 GENERATORS = ("extractive", "local", "openai")
+READERS = ("local", "off")  # rag.reader
 STORES = ("faiss", "milvus")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embed.BACKENDS
 SENTENCE_VECTORS = ("separate", "pooled")  # rag.ingest: a pass of their own, or pooled from their chunk's tokens (rag.pool)
@@ -86,6 +87,11 @@ class Config:
     # Answering
     max_citations: int = 3
     min_confidence: float = -1.0  # refuse below this confidence; -1: the threshold fitted in rag/judge.json
+    # Who reads the sentence to be quoted when the judge is in doubt whether it answers (rag/reader.py):
+    # "off" (the judge alone) or "local", the bundled 1.5B model in this process (the one judge.json's
+    # reader model was fitted with). Off by default: it lifts SQuAD's refusals but not the seed
+    # sets', and costs about a second a question (README, "The reader").
+    reader: str = "off"
     answer_ratio: float = -1.0  # a runner-up is quoted too when its odds of holding the answer are this share of the best's; -1: fitted in rag/judge.json
     # Writing: "extractive" quotes sentences (no model); "local" runs a GGUF model in-process;
     # "openai" asks any OpenAI-compatible chat endpoint (llama.cpp server, Ollama, vLLM, hosted).
@@ -132,6 +138,8 @@ class Config:
             )
         if self.generator not in GENERATORS:
             raise ConfigError(f"generator must be one of {', '.join(GENERATORS)}, not {self.generator!r}")
+        if self.reader not in READERS:
+            raise ConfigError(f"reader must be one of {', '.join(READERS)}, not {self.reader!r}")
         if self.embed_backend not in EMBED_BACKENDS:
             raise ConfigError(f"embed_backend must be one of {', '.join(EMBED_BACKENDS)}, not {self.embed_backend!r}")
         if self.sentence_vectors not in SENTENCE_VECTORS:

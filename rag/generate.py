@@ -7,8 +7,9 @@ generator (local or OpenAI-compatible) will implement the same interface.
 `ExtractiveGenerator`, the default, needs no LLM: it reads the evidence of every sentence of
 the passages (`rag.evidence`: MiniLM cosines, shared terms, names, whether it holds the kind of
 thing asked for) and lets the fitted judge (`rag.judge`) pick the sentences that answer and say
-whether any does. It abstains, saying so plainly, when the evidence says the articles do not
-answer.
+whether any does; with the reader on (`--reader local`), when the judge is in doubt a language
+model reads the sentence it would quote (`rag.reader`) and the two decide together. It abstains, saying so plainly, when the evidence
+says the articles do not answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from .config import Config
 from .discourse import carried
+from .errors import ConfigError, LLMError
 from .evidence import Evidence, gather
 from .judge import load as load_judge
 from .question import QuestionInfo, analyze, given_by
@@ -45,21 +47,30 @@ def make_generator(idx: Index, cfg: Config) -> Generator:
     return LLMGenerator(idx, cfg)
 
 
+class _NoReader(Exception):
+    """The reader is off, cannot be loaded, or failed: the judge decides alone."""
+
+
 class ExtractiveGenerator:
     """Quotes the sentences the judge scores highest, or refuses when the evidence says the
     articles do not answer.
 
     Refusal, in order: nothing retrieved; the question asks for a kind of thing (a person, a
-    date, a figure) that none of the three best sentences holds; the judge's confidence is below
-    its threshold (or `min_confidence` when set).
+    date, a figure) that none of the three best sentences holds; the confidence is below its
+    threshold (or `min_confidence` when set): the judge's alone (the default), or with the reader
+    on, the judge's and the reader's together (`Judge.read`).
     """
 
     def __init__(self, idx: Index, cfg: Config):
         self.idx, self.cfg = idx, cfg
+        self._judge = None  # None: the fitted one (rag/judge.json)
+        self._reader = False  # not loaded yet
+        self.read_log: dict = {}  # what the reader said ("log_odds": None when not asked), or why it could not
 
     @property
     def judge(self):
-        return load_judge()  # cached; read only when answering, so `eval.fit_judge` can run without one
+        # cached; read only when answering, so `eval.fit_judge` can run without one
+        return self._judge if self._judge is not None else load_judge()
 
     def evidence(self, question: str, q_vec: np.ndarray, passages: list[Passage]) -> tuple[QuestionInfo, Evidence]:
         qi = analyze(question, self.cfg.bm25_stemmer)
@@ -69,22 +80,37 @@ class ExtractiveGenerator:
         """(evidence, each candidate's choice score, confidence, reason to refuse or "").
 
         Whether the articles answer rests on the judge's absolute evidence for the whole
-        standalone question; which sentence answers, on its choice model, and in a follow-up on
-        what the follow-up adds to the conversation (`given_by`)."""
+        standalone question, and, when it is in doubt, on the reader reading the sentence that
+        would be quoted first (`rag.reader`); which sentence answers, on its choice model, and in
+        a follow-up on what the follow-up adds to the conversation (`given_by`)."""
         qi, ev = self.evidence(question, q_vec, passages)
         if not len(ev.sentence_ids):
             return ev, np.zeros(0), *self.decide(qi, ev, np.zeros(0))
-        confidence, reason = self.decide(qi, ev, self.judge.sentence_scores(ev))
+        scores = self.judge.sentence_scores(ev)
         new = given_by(qi, history, self.cfg.bm25_stemmer)
-        if new.given:
-            ev = gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer)
-        return ev, self.judge.choice_scores(ev), confidence, reason
+        quoted = gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev
+        choice = self.judge.choice_scores(quoted)
+        first = self.idx.sentences[int(quoted.sentence_ids[int(np.argmax(choice))])].text
+        confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, first))
+        return quoted, choice, confidence, reason
+
+    @property
+    def reader(self):
+        """The reader (`rag.reader`), loaded when first asked; None when off or unable to run."""
+        if self._reader is False:
+            from .reader import make_reader
+
+            try:
+                self._reader = make_reader(self.cfg)
+            except (ConfigError, LLMError) as err:
+                self._reader, self.read_log["unavailable"] = None, str(err)
+        return self._reader
 
     def stream(self, question, q_vec, passages, history=None):
         ev, scores, confidence, reason = self.weigh(question, q_vec, passages, history)
         if reason:
             yield NOT_FOUND
-            yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason)
+            yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason, checks=self.checks())
             return
         citations, text, n = [], "", 0
         for i in self.choose(scores):
@@ -99,18 +125,41 @@ class ExtractiveGenerator:
             piece = ("" if n == 1 else " ") + f"{snippet} [{n}]"
             text += piece
             yield from re.findall(r"\s*\S+", piece)  # word by word, as a chat window shows it
-        yield Answer(question, text, citations, False, passages, confidence, self.cfg.mode)
+        yield Answer(question, text, citations, False, passages, confidence, self.cfg.mode, checks=self.checks())
 
-    def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray) -> tuple[float, str]:
-        """(confidence, reason to refuse or "")."""
+    def checks(self) -> dict:
+        """What the reader said about this question ({"reader": {...}}), if it was consulted."""
+        return {"reader": dict(self.read_log)} if self.read_log else {}
+
+    def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray, log_odds=None) -> tuple[float, str]:
+        """(confidence, reason to refuse or ""). `log_odds()` asks the reader about the sentence
+        to be quoted; it is called only when the reader is on and its answer could matter."""
         if not len(scores):
             return 0.0, "nothing relevant retrieved"
         confidence = self.judge.confidence(ev, scores)
         reason = rule_out(qi, ev, scores)
-        threshold = self.cfg.min_confidence if self.cfg.min_confidence >= 0 else self.judge.threshold
+        threshold = self.judge.threshold
+        if not reason and log_odds is not None and self.judge.reader and self.cfg.reader != "off":
+            try:
+                read, said = self.judge.read(confidence, lambda: self._ask(log_odds))
+                confidence, threshold = read, self.judge.reader["threshold"]
+                self.read_log["log_odds"] = said
+            except _NoReader:
+                pass  # the judge decides alone, as with the reader off
+        if self.cfg.min_confidence >= 0:
+            threshold = self.cfg.min_confidence
         if not reason and confidence < threshold:
             reason = f"the evidence is too weak (confidence {confidence:.2f} < {threshold:.2f})"
         return confidence, reason
+
+    def _ask(self, log_odds) -> float:
+        if self.reader is None:
+            raise _NoReader
+        try:
+            return log_odds()
+        except LLMError as err:
+            self.read_log["failed"] = str(err)
+            raise _NoReader from None
 
     def choose(self, scores: np.ndarray) -> list[int]:
         """The best sentence, plus runners-up nearly as likely to be the one that answers."""

@@ -13,7 +13,12 @@ this file with their provenance (which articles fitted them; report on the other
   the best, and runners-up within `answer_ratio` of its odds.
   Whether to answer and what to quote are two questions: the first needs absolute evidence,
   the second only which candidate beats the others. The threshold and the ratio were set on
-  the fitting articles only (`threshold_rule`, `answer_ratio_rule` in the file).
+  the fitting articles only (`threshold_rule`, `answer_ratio_rule` in the file);
+- the reader model (a logistic regression over two numbers: the answerability model's log-odds
+  and the language model's, `rag.reader`) gives the confidence when a reader is on, with a
+  threshold of its own. The reader is asked only when its answer could change the decision:
+  when a reader log-odds within the range it gave on the fitting articles (`reader.range`,
+  its 2nd and 98th percentiles) could put the confidence on either side of the threshold.
 
 >>> j = load()
 >>> sorted(j.sentence)[:2], 0 < j.threshold < 1
@@ -25,6 +30,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +52,7 @@ class Judge:
     provenance: dict
     answer_ratio: float = 0.5  # runners-up quoted at this share of the best's odds (`ExtractiveGenerator.choose`)
     choice: dict | None = None  # {"coef": [...], "intercept": float}; None: quote by `sentence`
+    reader: dict | None = None  # {"coef": [judge, reader], "intercept", "threshold", "range": [lo, hi], "model"}
 
     def sentence_scores(self, ev: Evidence) -> np.ndarray:
         """Log-odds that each candidate sentence holds the answer: what refusal rests on."""
@@ -65,6 +72,38 @@ class Judge:
         return float(1 / (1 + np.exp(-(z @ np.asarray(a["coef"]) + a["intercept"]))))
 
 
+    def with_reader(self, confidence: float, log_odds: float) -> float:
+        """The probability that the articles answer, from the judge's confidence and the reader's log-odds."""
+        r = self.reader
+        z = r["coef"][0] * _logit(confidence) + r["coef"][1] * log_odds + r["intercept"]
+        return float(1 / (1 + np.exp(-z)))
+
+    def read(self, confidence: float, log_odds: Callable[[], float]) -> tuple[float, float | None]:
+        """(the reader model's confidence, the reader's log-odds or None when it was not asked).
+
+        Not asked when no reader answer in its usual range could change the decision; the
+        confidence is then the one its least helpful answer would give (the decision stands).
+
+        >>> j = Judge({}, {}, 0.5, {}, reader={"coef": [1.0, 1.0], "intercept": 0.0, "threshold": 0.5, "range": [-2, 2]})
+        >>> j.read(0.99, lambda: 1 / 0)[1] is None, j.read(0.5, lambda: 1.5)
+        (True, (0.8175744761936437, 1.5))
+        """
+        lo, hi = self.reader["range"]
+        t = self.reader["threshold"]
+        worst, best = self.with_reader(confidence, lo), self.with_reader(confidence, hi)
+        if worst >= t:
+            return worst, None
+        if best < t:
+            return best, None
+        x = float(log_odds())
+        return self.with_reader(confidence, x), x
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return float(np.log(p / (1 - p)))
+
+
 def question_features(ev: Evidence, scores: np.ndarray) -> np.ndarray:
     best = int(np.argmax(scores))
     summary = [ev.column(n).min() if n == "missing_idf" else ev.column(n).max() for n in SUMMARY]
@@ -79,12 +118,13 @@ def load(path: Path = PATH) -> Judge:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         judge = Judge(data["sentence"], data["answerable"], float(data["threshold"]), data.get("provenance", {}),
-                      float(data.get("answer_ratio", 0.5)), data.get("choice"))
+                      float(data.get("answer_ratio", 0.5)), data.get("choice"), data.get("reader"))
         if (
             list(data["features"]) != list(FEATURES)
             or len(judge.sentence["coef"]) != len(FEATURES)
             or (judge.choice is not None and len(judge.choice["coef"]) != len(FEATURES))
             or any(len(judge.answerable[k]) != len(QUESTION_FEATURES) for k in ("mean", "scale", "coef"))
+            or (judge.reader is not None and (len(judge.reader["coef"]) != 2 or len(judge.reader["range"]) != 2))
         ):
             raise ConfigError(f"{path} was fitted on other features: refit with `python -m eval.fit_judge`")
         return judge

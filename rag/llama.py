@@ -153,7 +153,36 @@ class LocalChat:
             raise LLMError(f"the messages cannot be sent to the local model: {_one_line(exc)}") from None
         return self._stream(request)
 
+    def first_token(self, messages: list[dict], *, top: int = 10) -> dict[str, float]:
+        """The log-probabilities of the reply's `top` likeliest first tokens, as {token: logprob}:
+        how sure the model is of a one-word reply, read in one pass over the prompt."""
+        try:
+            body = _request(messages, 1, 0.0) | {"stream": False, "logprobs": True, "top_logprobs": int(top)}
+            request = json.dumps(body)
+        except (TypeError, ValueError) as exc:
+            raise LLMError(f"the messages cannot be sent to the local model: {_one_line(exc)}") from None
+        where = f"the local model {self.model_path.name}"
+        payloads = list(self._payloads(request))
+        try:
+            choice = json.loads(payloads[-1])["choices"][0]
+            top_logprobs = choice["logprobs"]["content"][0]["top_logprobs"]
+            return {str(t["token"]): float(t["logprob"]) for t in top_logprobs}
+        except (IndexError, KeyError, TypeError, ValueError):
+            raise LLMError(f"{where} gave no token probabilities") from None
+
     def _stream(self, request: str) -> Iterator[str]:
+        chunks = _Chunks(f"the local model {self.model_path.name}")
+        for data in self._payloads(request):
+            text = chunks.text(data)
+            if text:
+                yield text
+        if not chunks.finished:
+            raise LLMError(f"the local model {self.model_path.name} stopped before the reply was complete")
+        self.last_timings = chunks.timings
+
+    def _payloads(self, request: str) -> Iterator[str]:
+        """The reply's raw JSON payloads, one reply at a time (the engine's lock); LLMError when
+        `timeout` seconds pass without one, including the wait for the lock."""
         where = f"the local model {self.model_path.name}"
         engine = self._engine
         if not engine.lock.acquire(timeout=self.timeout):
@@ -179,7 +208,6 @@ class LocalChat:
         except BaseException:
             engine.lock.release()
             raise
-        chunks = _Chunks(where)
         deadline = time.monotonic() + self.timeout
         try:
             while True:
@@ -188,15 +216,10 @@ class LocalChat:
                 except queue.Empty:
                     raise LLMError(f"{where} wrote nothing for {self.timeout:g} s (timed out)") from None
                 if kind == "end":
-                    break
+                    return
                 if kind == "error":
                     raise LLMError(f"{where} failed: {_one_line(item) or type(item).__name__}")
-                text = chunks.text(item)
-                if text:
-                    deadline = time.monotonic() + self.timeout
-                    yield text
+                deadline = time.monotonic() + self.timeout
+                yield item
         finally:
             stop.set()
-        if not chunks.finished:
-            raise LLMError(f"{where} stopped before the reply was complete")
-        self.last_timings = chunks.timings

