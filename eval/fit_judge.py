@@ -121,28 +121,31 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
 
     Its threshold refuses REFUSE_SHARE of their answerable questions, like the judge's; its
     range is READER_RANGE of the reader's log-odds (see `Judge.read`)."""
+    from dataclasses import replace
+
     from sklearn.linear_model import LogisticRegression
+    from tqdm import tqdm
 
     from rag.judge import Judge, _logit
     from rag.reader import MODEL
 
     judge = Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
     train = [r for r in rows if r["article"] in fit_articles and len(r["gold"])]
-    seen = []  # (judge log-odds, reader log-odds, answerable, quoted sentence holds the answer, ruled out)
-    for r in _progress(train, "reader"):
+    seen = []  # (judge confidence, reader log-odds, answerable, quoted sentence holds the answer, ruled out)
+    for r in tqdm(train, desc="reader", unit="q", leave=False, disable=not sys.stderr.isatty()):
         ev, scores = r["ev"], judge.sentence_scores(r["ev"])
         if rule_out(r["qi"], ev, scores):  # refused before the reader would be asked
-            seen.append((0.0, 0.0, r["answerable"], False, True))
+            seen.append((0.5, 0.0, r["answerable"], False, True))
             continue
         first = int(np.argmax(judge.choice_scores(ev)))
         said = reader.log_odds(r["qi"].text, idx.sentences[int(ev.sentence_ids[first])].text)
-        seen.append((_logit(judge.confidence(ev, scores)), said, r["answerable"], bool(r["gold"][first]), False))
+        seen.append((judge.confidence(ev, scores), said, r["answerable"], bool(r["gold"][first]), False))
     # answerable, but the sentence quoted first misses: neither kind to learn from
-    kept = [(lj, x, a) for lj, x, a, right, ruled in seen if not ruled and (right or not a)]
-    fit = LogisticRegression(C=1.0, max_iter=5000).fit([k[:2] for k in kept], [int(k[2]) for k in kept])
+    kept = [(p, x, a) for p, x, a, right, ruled in seen if not ruled and (right or not a)]
+    fit = LogisticRegression(C=1.0, max_iter=5000).fit([(_logit(p), x) for p, x, _ in kept], [int(a) for *_, a in kept])
     (a, b), c = fit.coef_[0], float(fit.intercept_[0])
-    conf = sorted(-1.0 if ruled else float(1 / (1 + np.exp(-(a * lj + b * x + c))))
-                  for lj, x, ans, _, ruled in seen if ans)
+    weighed = replace(judge, reader={"coef": [a, b], "intercept": c})  # what answering computes (`Judge.with_reader`)
+    conf = sorted(-1.0 if ruled else weighed.with_reader(p, x) for p, x, ans, _, ruled in seen if ans)
     lo, hi = np.percentile([k[1] for k in kept], READER_RANGE)
     return {
         "coef": [round(float(a), 6), round(float(b), 6)],
@@ -151,14 +154,6 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
         "range": [round(float(lo), 6), round(float(hi), 6)],
         "model": MODEL,
     }
-
-
-def _progress(items: list, label: str):
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=label, unit="q")
 
 
 def _portable(arg: str) -> str:

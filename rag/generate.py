@@ -8,8 +8,8 @@ generator (local or OpenAI-compatible) will implement the same interface.
 the passages (`rag.evidence`: MiniLM cosines, shared terms, names, whether it holds the kind of
 thing asked for) and lets the fitted judge (`rag.judge`) pick the sentences that answer and say
 whether any does; with the reader on (`--reader local`), when the judge is in doubt a language
-model reads the sentence it would quote (`rag.reader`) and the two decide together. It abstains, saying so plainly, when the evidence
-says the articles do not answer.
+model reads the sentence it would quote (`rag.reader`) and the two decide together. It
+abstains, saying so plainly, when the evidence says the articles do not answer.
 """
 
 from __future__ import annotations

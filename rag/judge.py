@@ -71,7 +71,6 @@ class Judge:
         z = (x - np.asarray(a["mean"])) / np.asarray(a["scale"])
         return float(1 / (1 + np.exp(-(z @ np.asarray(a["coef"]) + a["intercept"]))))
 
-
     def with_reader(self, confidence: float, log_odds: float) -> float:
         """The probability that the articles answer, from the judge's confidence and the reader's log-odds."""
         r = self.reader

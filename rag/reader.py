@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 
 from .config import READERS
-from .errors import ConfigError, LLMError
+from .errors import ConfigError
 
 MODEL = "qwen2.5-coder-1.5b"  # the model the reader weights in judge.json were fitted with
 SYSTEM = "You check whether a text states the answer to a question. Reply Yes or No."
@@ -77,5 +77,3 @@ def make_reader(cfg) -> Reader | None:
 
     return Reader(LocalChat(model_file(MODEL), cfg.llm_threads, timeout=cfg.llm_timeout))
 
-
-__all__ = ["READERS", "Reader", "make_reader", "prompt", "yes_log_odds", "LLMError"]
