@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import math
 
-from .config import READERS
-from .errors import ConfigError
-
 MODEL = "qwen2.5-coder-1.5b"  # the model the reader weights in judge.json were fitted with
 SYSTEM = "You check whether a text states the answer to a question. Reply Yes or No."
 _FLOOR = 1e-6  # a probability below anything the model reports among its top tokens
@@ -66,12 +63,11 @@ class Reader:
 
 
 def make_reader(cfg) -> Reader | None:
-    """The reader `cfg.reader` names, or None for "off". LLMError or ConfigError when the
-    bundled model cannot be loaded (the caller then decides without it)."""
+    """The reader `cfg.reader` names (`Config` checked it is one of `READERS`), or None for "off".
+    LLMError or ConfigError when the bundled model cannot be loaded (the caller then decides
+    without it)."""
     if cfg.reader == "off":
         return None
-    if cfg.reader != "local":
-        raise ConfigError(f"reader must be one of {', '.join(READERS)}, not {cfg.reader!r}")
     from .llama import LocalChat
     from .models import model_file
 

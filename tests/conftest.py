@@ -5,6 +5,7 @@ Tests never touch the repository's own index/ folder.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-# tiktoken's file cache goes to a temporary folder, not the developer's home.
-os.environ.setdefault("TIKTOKEN_CACHE_DIR", tempfile.mkdtemp(prefix="rag-tiktoken-"))
+# tiktoken's file cache goes to a temporary folder, not the developer's home, removed at exit.
+if "TIKTOKEN_CACHE_DIR" not in os.environ:
+    os.environ["TIKTOKEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="rag-tiktoken-")
+    atexit.register(shutil.rmtree, os.environ["TIKTOKEN_CACHE_DIR"], ignore_errors=True)
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
