@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import ConfigError
+from .threads import one_thread
 from .tokens import model_path
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -165,28 +166,25 @@ def _trim_heap() -> None:
 @lru_cache(maxsize=256)
 def embed_query(text: str, model: str) -> np.ndarray:
     """One question's vector with embedder `model`; cached, since the chat re-asks and the eval repeats."""
-    with _one_thread(model):
+    with _torch_one_thread(model):
         vec = embed([text], model)[0]
     vec.setflags(write=False)
     return vec
 
 
 @contextmanager
-def _one_thread(model: str):
-    """Torch on one thread for a single question. Why: with two OpenMP threads and the other core
-    busy, the threads wait for each other; measured here under load, one short question took
-    1.0 s on two threads and 0.05 s on one (on an idle machine both take a few milliseconds)."""
+def _torch_one_thread(model: str):
+    """Torch on one thread for a single question, when torch runs `model` (rag.threads). Why: with
+    two OpenMP threads and the other core busy, the threads wait for each other; measured here under
+    load, one short question took 1.0 s on two threads and 0.05 s on one (on an idle machine both
+    take a few milliseconds). ONNX Runtime never spin-waits: nothing to set."""
     if parse_embedder(model)[1] != "torch":
         yield
         return
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_thread(torch.get_num_threads, torch.set_num_threads):
         yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _bar(total: int, label: str):

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import math
 import os
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+from .threads import one_thread
 
 KINDS = ("flat", "ivf-sq8", "milvus")
 RECALL_TARGET = 0.97  # nprobe is tuned to this on the build's own vectors: a margin above 0.95
@@ -109,22 +110,6 @@ def atomic_save(path: Path, write) -> None:
 
 def _ids(ids) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
-
-
-@contextmanager
-def _one_thread():
-    """One OpenMP thread for one query: waking the thread pool costs more than it saves.
-
-    The setting is per calling thread (an OpenMP ICV), so other threads' builds keep theirs.
-    """
-    import faiss
-
-    n = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        yield
-    finally:
-        faiss.omp_set_num_threads(n)
 
 
 class FaissStore:
@@ -238,7 +223,7 @@ class FaissStore:
             else:  # probe more lists in proportion, so as many allowed vectors are compared
                 share = max(len(allowed) / max(len(self), 1), 1e-9)
                 params = faiss.SearchParametersIVF(sel=sel, nprobe=min(self.index.nlist, math.ceil(self.index.nprobe / share)))
-        with _one_thread():
+        with one_thread(faiss.omp_get_max_threads, faiss.omp_set_num_threads):  # per calling thread (an OpenMP ICV)
             scores, ids = self.index.search(q, k, params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
@@ -255,14 +240,16 @@ class FaissStore:
 
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of `ids` (for "ivf-sq8", decoded from 8 bits: within about 1e-2)."""
+        import faiss
+
         ids = _ids(ids)
         if len(ids) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        # One thread: an OpenMP team left spinning after the copy fights numpy's BLAS threads for
+        # One thread (rag.threads): an OpenMP team left spinning after the copy fights numpy's BLAS threads for
         # the cores in the product that follows (`score`): 2,378 sentences' scores took 8.0 ms
         # with it, 0.5 ms without, on 2 cores (SciFact index, the median reranked question; an
         # ad-hoc timing; `rag bench --json` measured the default mode's p50 20.6 -> 16.9 ms).
-        with _one_thread():
+        with one_thread(faiss.omp_get_max_threads, faiss.omp_set_num_threads):
             return self.index.reconstruct_batch(ids)
 
     def score(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
