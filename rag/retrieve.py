@@ -67,38 +67,35 @@ def rank(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Fil
     """Every candidate chunk, scored with each signal the mode uses and fused, best first."""
     allowed = _allowed_chunks(idx, filters)
     bm25_all = idx.bm25.scores(question) if cfg.mode != "dense" else None
-    cands: set[int] = set()
+    found: list[np.ndarray] = []
     if cfg.mode != "bm25":
-        cands |= set(_top(idx, q_vec, cfg.candidates, allowed).tolist())
+        found.append(_top(idx, q_vec, cfg.candidates, allowed))
     if bm25_all is not None:
         pool = bm25_all if allowed is None else np.where(_mask(len(bm25_all), allowed), bm25_all, 0.0)
-        top = np.argsort(-pool, kind="stable")[: cfg.candidates]
-        cands |= set(top[pool[top] > 0].tolist())
-    if not cands:
+        found.append(top_positive(pool, cfg.candidates))
+    ids = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    if not len(ids):
         return []
-    ids = np.array(sorted(cands), dtype=np.int64)
-    cal = calibration(idx)
     signals: dict[str, np.ndarray] = {}
-    references: dict[str, np.ndarray] = {}  # the same signal on the calibration sample
     if cfg.mode != "bm25":
-        signals["dense"], references["dense"] = idx.dense.score(q_vec, ids), cal.dense(q_vec)
+        signals["dense"] = idx.dense.score(q_vec, ids)
     if bm25_all is not None:
-        # BM25 scores every chunk anyway: its statistics are exact, not sampled. (A sample can
-        # miss a rare term's few matches and would then silence BM25 where it matters most.)
-        signals["bm25"], references["bm25"] = bm25_all[ids], bm25_all
+        signals["bm25"] = bm25_all[ids]
     if len(signals) == 1:
         fused = next(iter(signals.values())).astype(np.float64)
     else:
         weights = {"dense": cfg.w_dense, "bm25": cfg.w_bm25}
+        # The same signal on the calibration sample, for z-scores (rank fusion needs none). BM25
+        # scores every chunk anyway: its statistics are exact, not sampled. (A sample can miss a
+        # rare term's few matches and would then silence BM25 where it matters most.)
+        references = {"dense": calibration(idx).dense(q_vec), "bm25": bm25_all} if cfg.fusion == "zscore" else None
         fused = fuse(signals, weights, cfg.fusion, cfg.rrf_k, references)
     if cfg.mode == "hybrid+rerank":
         from .rerank import SentenceReranker
 
         fused, added = SentenceReranker(cfg).rescore(idx, q_vec, ids, fused)
         signals.update(added)
-    passages = [_passage(idx, int(c), float(fused[i]), {k: float(v[i]) for k, v in signals.items()}) for i, c in enumerate(ids)]
-    passages.sort(key=lambda p: (-p.score, p.chunk.chunk_id))
-    return passages
+    return _passages(idx, ids, fused, signals)
 
 
 def retrieve(idx: Index, question: str, q_vec: np.ndarray, cfg: Config, filters: Filters | None = None) -> list[Passage]:
@@ -150,7 +147,35 @@ def _mask(n: int, ids: np.ndarray) -> np.ndarray:
     return m
 
 
-def _passage(idx: Index, chunk_id: int, score: float, signals: dict[str, float]) -> Passage:
-    chunk = idx.chunks[chunk_id]
-    doc = idx.documents[chunk.doc_id]
-    return Passage(chunk=chunk, score=score, signals=signals, url=doc.url, date=doc.date)
+def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """The ids of the `n` highest scores above 0, ties to the lower id (what a stable sort of all
+    of them would keep), in no order; a partition, not a sort of every chunk.
+
+    >>> sorted(top_positive(np.array([0.0, 2.0, 1.0, 2.0, 1.0, 3.0]), 3).tolist())
+    [1, 3, 5]
+    >>> sorted(top_positive(np.array([0.0, 2.0, 1.0, 2.0, 1.0]), 3).tolist())
+    [1, 2, 3]
+    """
+    positive = np.flatnonzero(scores > 0)
+    if n <= 0:
+        return positive[:0]
+    if len(positive) <= n:
+        return positive
+    values = scores[positive]
+    kth = np.partition(values, len(values) - n)[len(values) - n]  # the n-th highest
+    above = positive[values > kth]
+    return np.concatenate([above, positive[values == kth][: n - len(above)]])
+
+
+def _passages(idx: Index, ids: np.ndarray, fused: np.ndarray, signals: dict[str, np.ndarray]) -> list[Passage]:
+    """The candidates as Passages, best first (ties: lower chunk id first)."""
+    order = np.lexsort((ids, -fused)).tolist()
+    rows, scores = ids.tolist(), fused.tolist()
+    columns = {name: values.tolist() for name, values in signals.items()}  # Python floats, made once
+    chunks, documents = idx.chunks, idx.documents
+    out = []
+    for i in order:
+        chunk = chunks[rows[i]]
+        doc = documents[chunk.doc_id]
+        out.append(Passage(chunk=chunk, score=scores[i], signals={k: v[i] for k, v in columns.items()}, url=doc.url, date=doc.date))
+    return out

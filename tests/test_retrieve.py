@@ -7,7 +7,7 @@ import pytest
 
 from rag.embed import embed_query
 from rag.rerank import best_sentence_scores
-from rag.retrieve import Filters, mmr, rank, retrieve
+from rag.retrieve import Filters, mmr, rank, retrieve, top_positive
 
 Q = "Where did the Balkan ministers agree to create a joint database?"
 GOLD = "003_d7e33aac75d08225.txt"
@@ -88,3 +88,21 @@ def test_bm25_still_votes_when_the_calibration_sample_misses_its_matches(seed_in
     for p in rank(seed_index, question, q, seed_config.with_(mode="hybrid")):
         bm25_vote = p.score - standardize([p.signals["dense"]], small.dense(q))[0]
         assert (bm25_vote > 0) == (p.chunk.chunk_id in matches)
+
+
+def test_top_positive_keeps_what_a_stable_sort_of_every_score_keeps():
+    # Many ties (scores from a few values) and many zeros, as BM25 gives: the same ids as the
+    # full stable sort, for every depth, including ties straddling the cut.
+    rng = np.random.default_rng(1)
+    for trial in range(200):
+        scores = rng.choice([0.0, 0.0, 0.5, 1.0, 1.5, 2.0], size=rng.integers(1, 60)).astype(np.float32)
+        for n in (0, 1, 2, 5, 17, 100):
+            full = np.argsort(-scores, kind="stable")[:n]
+            assert sorted(top_positive(scores, n).tolist()) == sorted(full[scores[full] > 0].tolist())
+
+
+def test_dense_mode_needs_no_calibration_sample(seed_index, seed_config):
+    seed_index.cache.pop("calibration", None)
+    cfg = seed_config.with_(mode="dense")
+    rank(seed_index, Q, embed_query(Q, cfg.embedder), cfg)
+    assert "calibration" not in seed_index.cache
