@@ -22,3 +22,42 @@ def test_restored_after_an_error():
             assert count[0] == 1
             raise ValueError("boom")
     assert count == [3]
+
+
+def _blas_threads() -> list[int]:
+    """numpy's BLAS's thread count (other BLAS libraries may be loaded beside it)."""
+    from threadpoolctl import threadpool_info
+
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas" and "numpy" in i["filepath"]]
+
+
+def test_blas_held_at_one_thread_while_any_holder_is_inside():
+    import threading
+
+    import numpy  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    from rag.threads import blas_one_thread
+
+    with threadpool_limits(2, user_api="blas"):
+        before = _blas_threads()
+        assert before and set(before) == {2}
+        a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+        seen = {}
+
+        def first():
+            with blas_one_thread():
+                a_in.set()
+                b_in.wait(10)
+            a_out.set()
+
+        t = threading.Thread(target=first)
+        t.start()
+        a_in.wait(10)
+        with blas_one_thread():
+            b_in.set()
+            a_out.wait(10)
+            seen["after the first left"] = _blas_threads()  # the second still holds it
+        t.join()
+        assert set(seen["after the first left"]) == {1}
+        assert _blas_threads() == before
