@@ -180,11 +180,12 @@ def _passages(idx: Index, ids: np.ndarray, fused: np.ndarray, signals: dict[str,
     """The candidates as Passages, best first (ties: lower chunk id first)."""
     order = np.lexsort((ids, -fused)).tolist()
     rows, scores = ids.tolist(), fused.tolist()
-    columns = {name: values.tolist() for name, values in signals.items()}  # Python floats, made once
+    names = tuple(signals)
+    per_row = list(zip(*(values.tolist() for values in signals.values())))  # Python floats, made once
     chunks, documents = idx.chunks, idx.documents
     out = []
     for i in order:
         chunk = chunks[rows[i]]
         doc = documents[chunk.doc_id]
-        out.append(Passage(chunk=chunk, score=scores[i], signals={k: v[i] for k, v in columns.items()}, url=doc.url, date=doc.date))
+        out.append(Passage(chunk=chunk, score=scores[i], signals=dict(zip(names, per_row[i])), url=doc.url, date=doc.date))
     return out
