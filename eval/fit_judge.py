@@ -25,6 +25,7 @@ from rag.errors import InputError, RagError
 from rag.evidence import FEATURES
 from rag.generate import rule_out
 from rag.judge import PATH, QUESTION_FEATURES, question_features
+from rag.storage import _atomic_write
 
 from .benchmark import cache_folder, ensure_index
 from .choice import answer_ratio, fit_choice
@@ -37,12 +38,14 @@ QUOTED = 1.5  # answers quote this many sentences on average over the fitting ar
 OFF_TOPIC_EVERY = 4  # one fitting question in this many is also asked of the other articles only
 
 
-def collect(path: Path, cfg: Config, fit_articles: set[str]) -> list[dict]:
+def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] = ()) -> list[dict]:
     """Every question's candidate sentences, their features, and which hold a gold answer.
 
     Plus off-topic rows: every OFF_TOPIC_EVERY-th question of a fitting article asked of the
     other fitting articles only (a retrieval filter), so that the judge also learns what a
     question about something the articles never cover looks like; SQuAD has none of those.
+    Plus `extra` (`--extra`, see `read_extra`): unanswerable questions written for the fitting
+    articles, of the kind SQuAD lacks too, asked of the whole corpus.
     """
     from rag.embed import embed
     from rag.generate import ExtractiveGenerator
@@ -67,7 +70,37 @@ def collect(path: Path, cfg: Config, fit_articles: set[str]) -> list[dict]:
         elsewhere = Filters(sources=tuple(sorted(fit_articles - {q["gold"]})))
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg, elsewhere))
         out.append({"article": q["gold"], "answerable": False, "qi": qi, "ev": ev, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
+    extra_vecs = embed([q["question"] for q in extra], cfg.embedder, batch_size=cfg.batch_size) if extra else []
+    for q, v in zip(extra, extra_vecs):
+        qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
+        out.append({"article": q["article"], "answerable": False, "qi": qi, "ev": ev, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
     return out
+
+
+def read_extra(path: Path, fit_articles: set[str]) -> list[dict]:
+    """Questions written for the fitting articles that they do not answer, one JSON object a line
+    ({"article", "question", "answerable": false, ...}): "a figure, name or date the article never
+    gives", the on-topic unanswerable question of news readers, which SQuAD's adversarial ones
+    are not. Only fitting articles may appear (the others are what the fit is reported on)."""
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+            ok = isinstance(q, dict) and isinstance(q.get("question"), str) and q.get("answerable") is False
+        except ValueError:
+            ok = False
+        if not ok:
+            raise InputError(f"{path}:{n}: not an object with a question and \"answerable\": false")
+        if q.get("article") not in fit_articles:
+            raise InputError(f"{path}:{n}: article {q.get('article')!r} is not one of the fitting articles")
+        rows.append(q)
+    return rows
 
 
 def fit(rows: list[dict], fit_articles: set[str]) -> dict:
@@ -115,22 +148,34 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     return model
 
 
-def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reader) -> dict:
+def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reader, cache: Path | None = None) -> dict:
     """The reader model: the judge's log-odds and the reader's about the sentence to be quoted
     first (`rag.reader`), weighed by a logistic regression on the fitting articles' questions.
 
     Its threshold refuses REFUSE_SHARE of their answerable questions, like the judge's; its
-    range is READER_RANGE of the reader's log-odds (see `Judge.read`)."""
+    range is READER_RANGE of the reader's log-odds (see `Judge.read`). What the reader said is
+    kept in `cache` (JSON, keyed by the prompt), so that a refit asks it again only about what it
+    has not read: asking takes about 30 minutes, the fit seconds."""
     from dataclasses import replace
 
     from sklearn.linear_model import LogisticRegression
     from tqdm import tqdm
 
     from rag.judge import Judge, _logit
-    from rag.reader import MODEL
+    from rag.reader import MODEL, prompt
 
     judge = Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
     train = [r for r in rows if r["article"] in fit_articles and len(r["gold"])]
+    said_before = json.loads(cache.read_text(encoding="utf-8")) if cache and cache.exists() else {}
+
+    def ask(question: str, sentence: str) -> float:
+        key = hashlib.sha1(json.dumps(prompt(question, sentence)).encode()).hexdigest()  # a new prompt asks anew
+        if key not in said_before:
+            said_before[key] = reader.log_odds(question, sentence)
+            if cache and len(said_before) % 50 == 0:  # a killed run keeps what it asked
+                _atomic_write(cache, json.dumps(said_before))
+        return said_before[key]
+
     seen = []  # (judge confidence, reader log-odds, answerable, quoted sentence holds the answer, ruled out)
     for r in tqdm(train, desc="reader", unit="q", leave=False, disable=not sys.stderr.isatty()):
         ev, scores = r["ev"], judge.sentence_scores(r["ev"])
@@ -138,9 +183,11 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
             seen.append((0.5, 0.0, r["answerable"], False, True))
             continue
         first = int(np.argmax(judge.choice_scores(ev)))
-        said = reader.log_odds(r["qi"].text, idx.sentences[int(ev.sentence_ids[first])].text)
+        said = ask(r["qi"].text, idx.sentences[int(ev.sentence_ids[first])].text)
         seen.append((judge.confidence(ev, scores), said, r["answerable"], bool(r["gold"][first]), False))
     # answerable, but the sentence quoted first misses: neither kind to learn from
+    if cache:
+        _atomic_write(cache, json.dumps(said_before))
     kept = [(p, x, a) for p, x, a, right, ruled in seen if not ruled and (right or not a)]
     fit = LogisticRegression(C=1.0, max_iter=5000).fit([(_logit(p), x) for p, x, _ in kept], [int(a) for *_, a in kept])
     (a, b), c = fit.coef_[0], float(fit.intercept_[0])
@@ -170,23 +217,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("squad", type=Path)
     p.add_argument("--articles", required=True, help="comma-separated titles that fit; the rest are held out")
     p.add_argument("--out", type=Path, default=PATH)
+    p.add_argument("--extra", type=Path, help="JSON lines of unanswerable questions written for the fitting articles "
+                   "(e.g. eval/fit_missing.jsonl), added to the fit")
     p.add_argument("--reader", action="store_true", help="also fit the reader model (asks the bundled 1.5B model "
                    "about every fitting question: about 30 minutes on 2 cores)")
     args = p.parse_args(argv)
     cfg = Config.load(progress=sys.stderr.isatty())
     fit_articles = set(args.articles.split(","))
     try:
-        rows = collect(args.squad, cfg, fit_articles)
+        extra = read_extra(args.extra, fit_articles) if args.extra else []
+        rows = collect(args.squad, cfg, fit_articles, extra)
     except RagError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     model = fit(rows, fit_articles)
     if args.reader:
-        from rag.reader import make_reader
+        from rag.reader import MODEL, make_reader
 
         try:
             idx = load_index(cfg.with_(index_dir=cache_folder(f"squad-{args.squad.stem}")), build_if_missing=False)
-            model["reader"] = fit_reader(rows, model, fit_articles, idx, make_reader(cfg.with_(reader="local")))
+            cache = cache_folder(f"squad-{args.squad.stem}-reader-{MODEL}.json")
+            model["reader"] = fit_reader(rows, model, fit_articles, idx, make_reader(cfg.with_(reader="local")), cache)
         except RagError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
@@ -204,14 +255,14 @@ def main(argv: list[str] | None = None) -> int:
                 "file": args.squad.name,
                 "sha256": hashlib.sha256(args.squad.read_bytes()).hexdigest(),
                 "articles": sorted(fit_articles),
+                **({"extra": {"file": args.extra.name, "sha256": hashlib.sha256(args.extra.read_bytes()).hexdigest(),
+                              "questions": len(extra)}} if args.extra else {}),
             },
             "held_out_articles": held_out,
             "command": "python -m eval.fit_judge " + " ".join(map(_portable, argv if argv is not None else sys.argv[1:])),
         },
     }
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    _atomic_write(args.out, json.dumps(model, indent=1) + "\n")
     report(rows, model, set(held_out))
     return 0
 
