@@ -35,3 +35,13 @@ def test_sample_scores_equal_the_stores_scores(seed_index, seed_config, size):
     assert len(cal.ids) == min(size, len(seed_index.chunks))
     assert np.allclose(cal.dense(q), seed_index.dense.score(q, cal.ids), atol=1e-6)
     assert np.allclose(cal.best_sentence(q), best_sentence_scores(seed_index, q, cal.ids.tolist()), atol=1e-6)
+
+
+def test_the_last_questions_best_sentences_are_reused_and_never_another_questions(seed_index, seed_config):
+    cal = Calibration.of(seed_index, 7)
+    q, other = embed_query(Q, seed_config.embedder), embed_query("Who won the 1998 World Cup?", seed_config.embedder)
+    first = cal.best_sentence(q)
+    assert cal.best_sentence(q.copy()) is first  # the same question's, not computed again
+    assert not first.flags.writeable  # callers share it
+    assert np.allclose(cal.best_sentence(other), best_sentence_scores(seed_index, other, cal.ids.tolist()), atol=1e-6)
+    assert np.array_equal(cal.best_sentence(q), first)
