@@ -60,7 +60,8 @@ def claims(sentence: str) -> tuple[str, ...]:
     """
     from .entities import entities
 
-    names = [w for kind, text in entities(sentence) if kind in NAMES for w in re.findall(r"[^\W\d_][\w’'-]*", text)]
+    # Whole words only: the "s" of "the 880s" is no name of its own (and is in no sentence as a word).
+    names = [w for kind, text in entities(sentence) if kind in NAMES for w in re.findall(r"\b[^\W\d_][\w’'-]*", text)]
     words = [re.sub(r"['’]s$", "", w) for w in names if w not in ("the", "of", "and", "a", "an")]
     return tuple(dict.fromkeys(_FIGURE.findall(sentence) + words))
 
