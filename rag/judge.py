@@ -28,6 +28,7 @@ this file with their provenance (which articles fitted them; report on the other
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -69,13 +70,13 @@ class Judge:
         x = question_features(ev, scores)
         a = self.answerable
         z = (x - np.asarray(a["mean"])) / np.asarray(a["scale"])
-        return float(1 / (1 + np.exp(-(z @ np.asarray(a["coef"]) + a["intercept"]))))
+        return _sigmoid(float(z @ np.asarray(a["coef"]) + a["intercept"]))
 
     def with_reader(self, confidence: float, log_odds: float) -> float:
         """The probability that the articles answer, from the judge's confidence and the reader's log-odds."""
         r = self.reader
         z = r["coef"][0] * _logit(confidence) + r["coef"][1] * log_odds + r["intercept"]
-        return float(1 / (1 + np.exp(-z)))
+        return _sigmoid(z)
 
     def read(self, confidence: float, log_odds: Callable[[], float]) -> tuple[float, float | None]:
         """(the reader model's confidence, the reader's log-odds or None when it was not asked).
@@ -96,6 +97,15 @@ class Judge:
             return best, None
         x = float(log_odds())
         return self.with_reader(confidence, x), x
+
+
+def _sigmoid(z: float) -> float:
+    """1 / (1 + e^-z), with no overflow however far z is from 0 (a reader may be very sure).
+
+    >>> _sigmoid(0.0), _sigmoid(-1000.0), round(_sigmoid(2.0), 6)
+    (0.5, 0.0, 0.880797)
+    """
+    return 0.5 * (1.0 + math.tanh(z / 2))
 
 
 def _logit(p: float) -> float:
