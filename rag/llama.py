@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import ConfigError, LLMError
 from .openai_chat import _Chunks, _one_line, _request
@@ -102,6 +102,14 @@ _ENGINES: dict[tuple, _Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+def _encode(build: Callable[[], dict]) -> str:
+    """The request `build()` makes, as JSON; LLMError when the arguments cannot make one."""
+    try:
+        return json.dumps(build())
+    except (TypeError, ValueError) as exc:
+        raise LLMError(f"the messages cannot be sent to the local model: {_one_line(exc)}") from None
+
+
 def _engine(path: Path, threads: int, context: int) -> _Engine:
     """The model loaded once per process for (file, its size and time, threads, context)."""
     try:
@@ -142,48 +150,44 @@ class LocalChat:
         return f"LocalChat({str(self.model_path)!r}, threads={self.threads}, context={self.context}, timeout={self.timeout:g})"
 
     @property
+    def _where(self) -> str:
+        """How errors name this model."""
+        return f"the local model {self.model_path.name}"
+
+    @property
     def load_seconds(self) -> float:
         """How long loading the model took (once per process)."""
         return self._engine.load_seconds
 
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float = 0.0) -> Iterator[str]:
-        try:
-            request = json.dumps(_request(messages, max_tokens, temperature))
-        except (TypeError, ValueError) as exc:
-            raise LLMError(f"the messages cannot be sent to the local model: {_one_line(exc)}") from None
-        return self._stream(request)
+        return self._stream(_encode(lambda: _request(messages, max_tokens, temperature)))
 
     def first_token(self, messages: list[dict], *, top: int = 10) -> dict[str, float]:
         """The log-probabilities of the reply's `top` likeliest first tokens, as {token: logprob}:
         how sure the model is of a one-word reply, read in one pass over the prompt."""
-        try:
-            body = _request(messages, 1, 0.0) | {"stream": False, "logprobs": True, "top_logprobs": int(top)}
-            request = json.dumps(body)
-        except (TypeError, ValueError) as exc:
-            raise LLMError(f"the messages cannot be sent to the local model: {_one_line(exc)}") from None
-        where = f"the local model {self.model_path.name}"
+        request = _encode(lambda: _request(messages, 1, 0.0) | {"stream": False, "logprobs": True, "top_logprobs": int(top)})
         payloads = list(self._payloads(request))
         try:
             choice = json.loads(payloads[-1])["choices"][0]
             top_logprobs = choice["logprobs"]["content"][0]["top_logprobs"]
             return {str(t["token"]): float(t["logprob"]) for t in top_logprobs}
         except (IndexError, KeyError, TypeError, ValueError):
-            raise LLMError(f"{where} gave no token probabilities") from None
+            raise LLMError(f"{self._where} gave no token probabilities") from None
 
     def _stream(self, request: str) -> Iterator[str]:
-        chunks = _Chunks(f"the local model {self.model_path.name}")
+        chunks = _Chunks(self._where)
         for data in self._payloads(request):
             text = chunks.text(data)
             if text:
                 yield text
         if not chunks.finished:
-            raise LLMError(f"the local model {self.model_path.name} stopped before the reply was complete")
+            raise LLMError(f"{self._where} stopped before the reply was complete")
         self.last_timings = chunks.timings
 
     def _payloads(self, request: str) -> Iterator[str]:
         """The reply's raw JSON payloads, one reply at a time (the engine's lock); LLMError when
         `timeout` seconds pass without one, including the wait for the lock."""
-        where = f"the local model {self.model_path.name}"
+        where = self._where
         engine = self._engine
         if not engine.lock.acquire(timeout=self.timeout):
             raise LLMError(f"{where} was busy with another reply for {self.timeout:g} s (timed out)")
