@@ -161,10 +161,10 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
     from sklearn.linear_model import LogisticRegression
     from tqdm import tqdm
 
-    from rag.judge import Judge, _logit
+    from rag.judge import _logit
     from rag.reader import MODEL, prompt
 
-    judge = Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
+    judge = _judge(model)
     train = [r for r in rows if r["article"] in fit_articles and len(r["gold"])]
     said_before = json.loads(cache.read_text(encoding="utf-8")) if cache and cache.exists() else {}
 
@@ -267,10 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(rows: list[dict], model: dict, articles: set[str]) -> None:
+def _judge(model: dict):
+    """The fitted models (no reader yet) as the Judge that answering uses."""
     from rag.judge import Judge
 
-    judge = Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
+    return Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
+
+
+def report(rows: list[dict], model: dict, articles: set[str]) -> None:
+    judge = _judge(model)
     right, chosen, refused, conf = [], [], [], []
     for r in (r for r in rows if r["article"] in articles):
         if not len(r["gold"]):
