@@ -27,8 +27,9 @@ from .errors import ConfigError, LLMError
 from .generate import NOT_FOUND, ExtractiveGenerator
 from .storage import Index
 from .types import Answer, Citation, Passage
+from .lexical import tokenize
+from .verify import FILLER, support
 from .verify import sentences as split_sentences
-from .verify import support
 
 EVIDENCE = 4  # sentences shown to the model: the prompt's length is most of the wait on a CPU
 REFUSAL = "NOT IN THE ARTICLES"
@@ -70,7 +71,8 @@ class LLMGenerator:
         evidence = [self.idx.sentences[s].text for s in top]
         checks: dict = {"generator": self.cfg.generator, "asked_model": True, "written": [], "dropped": [],
                         **self.extractive.checks()}
-        written = Written(evidence, top, scores, ev.sentence_ids, self)
+        chosen = {int(ev.sentence_ids[i]) for i in self.extractive.choose(scores)}
+        written = Written(evidence, top, scores, ev.sentence_ids, self, question, chosen)
         t0, first, reply, done = time.perf_counter(), None, "", 0
         try:
             if self.chat is None:
@@ -140,17 +142,29 @@ class LLMGenerator:
 
 
 class Written:
-    """The verified answer so far: its text with markers, and the citations they point to."""
+    """The verified answer so far: its text with markers, and the citations they point to.
 
-    def __init__(self, evidence: list[str], sentence_ids: list[int], scores, candidates, gen: LLMGenerator):
+    A written sentence is kept when the evidence supports it (`rag.verify.support`), it says
+    something the question does not ("The legitimate dynasty came after the Yuan dynasty" only
+    restates "What legitimate dynasty came after the Yuan?"), and it rests on a sentence the
+    extractive answerer would quote (`chosen`): which sentence answers is the judge's choice,
+    measured better than a small model's, and the model words it.
+    """
+
+    def __init__(self, evidence: list[str], sentence_ids: list[int], scores, candidates, gen: LLMGenerator,
+                 question: str = "", chosen: set[int] | None = None):
         self.evidence, self.sentence_ids, self.gen = evidence, sentence_ids, gen
         self.score_of = {int(s): float(v) for s, v in zip(candidates, scores)}
+        self.asked = set(tokenize([question], gen.cfg.bm25_stemmer)[0]) if question else set()
+        self.chosen = chosen
         self.text, self.citations, self.marker = "", [], {}
 
     def add(self, sent: str, checks: dict) -> Iterator[str]:
         """Check one written sentence: yield it with its markers, or record it as dropped."""
         found = support(sent, self.evidence, self.gen.cfg.bm25_stemmer)
-        if not found or REFUSAL.lower() in sent.lower():
+        says = [t for t in tokenize([sent], self.gen.cfg.bm25_stemmer)[0] if t not in FILLER]
+        if (not found or REFUSAL.lower() in sent.lower() or all(t in self.asked for t in says)
+                or (self.chosen is not None and not any(self.sentence_ids[i] in self.chosen for i in found))):
             checks["dropped"].append(sent)
             return
         for i in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rag.embed import embed_query
@@ -9,6 +10,7 @@ from rag.errors import LLMError
 from rag.generate import NOT_FOUND
 from rag.retrieve import retrieve
 from rag.types import Answer
+from rag.verify import sentences as split_sentences
 from rag.write import REFUSAL, LLMGenerator
 
 Q = "Where did the Balkan ministers agree to build a joint database?"
@@ -23,7 +25,7 @@ def run(seed_index, seed_config, chat, question=Q):
 
 
 def test_supported_sentences_get_markers_from_the_check_not_the_model(seed_index, seed_config, scripted_chat):
-    chat = scripted_chat("The ministers agreed in Sarajevo to set up a joint database [4]. ")
+    chat = scripted_chat("The ministers agreed in Sarajevo to create a joint database [4]. ")
     text, a = run(seed_index, seed_config, chat)
     assert not a.abstained and a.citations
     assert text == a.text and a.text.endswith("]") and "[4]" not in a.text  # the model's own [4] is not kept
@@ -34,12 +36,37 @@ def test_supported_sentences_get_markers_from_the_check_not_the_model(seed_index
 
 
 def test_a_sentence_with_an_invented_name_or_figure_is_dropped(seed_index, seed_config, scripted_chat):
-    chat = scripted_chat("The ministers agreed in Sarajevo to set up a joint database. It will cost 40 million euros. "
+    chat = scripted_chat("The ministers agreed in Sarajevo to create a joint database. It will cost 40 million euros. "
                          "Vladimir Putin attended.")
     _, a = run(seed_index, seed_config, chat)
     assert len(a.checks["written"]) == 1
     assert a.checks["dropped"] == ["It will cost 40 million euros.", "Vladimir Putin attended."]
     assert "Putin" not in a.text and "40" not in a.text
+
+
+def test_a_word_the_evidence_does_not_use_is_not_supported(seed_index, seed_config, scripted_chat):
+    # "set up" for "create": a faithful paraphrase is lost, and so is every "profitable" for "lost money"
+    _, a = run(seed_index, seed_config, scripted_chat("The ministers agreed in Sarajevo to set up a joint database."))
+    assert a.checks["dropped"] and a.checks["fell_back"]
+
+
+def test_a_sentence_that_only_restates_the_question_is_dropped(seed_index, seed_config, scripted_chat):
+    chat = scripted_chat("The Balkan ministers agreed on a joint database. The ministers agreed in Sarajevo to create a joint database.")
+    _, a = run(seed_index, seed_config, chat)
+    assert a.checks["dropped"] == ["The Balkan ministers agreed on a joint database."]
+    assert a.checks["written"] == ["The ministers agreed in Sarajevo to create a joint database."]
+
+
+def test_a_sentence_that_rests_on_evidence_the_judge_would_not_quote_is_dropped(seed_index, seed_config, scripted_chat):
+    cfg = seed_config.with_(generator="local")
+    vec = embed_query(Q, cfg.embedder)
+    gen = LLMGenerator(seed_index, cfg, scripted_chat(""))
+    ev, scores, _, _ = gen.extractive.weigh(Q, vec, retrieve(seed_index, Q, vec, cfg))
+    chosen = {int(ev.sentence_ids[i]) for i in gen.extractive.choose(scores)}
+    other = next(int(s) for s in ev.sentence_ids[list(np.argsort(-scores))] if int(s) not in chosen)
+    shown = seed_index.sentences[other].text  # quoting a sentence shown to the model, but not the one that answers
+    _, a = run(seed_index, seed_config, scripted_chat(shown))
+    assert a.checks["dropped"] == [split_sentences(shown)[0]] and a.checks["fell_back"]
 
 
 def test_nothing_supported_falls_back_to_the_extractive_answer(seed_index, seed_config, scripted_chat):
@@ -78,7 +105,7 @@ def test_the_evidence_refusal_comes_before_the_model(seed_index, seed_config, sc
 
 
 def test_a_stream_that_breaks_keeps_the_sentences_already_checked(seed_index, seed_config, scripted_chat):
-    chat = scripted_chat("The ministers agreed in Sarajevo to set up a joint database. And then", error=LLMError("the stream broke"))
+    chat = scripted_chat("The ministers agreed in Sarajevo to create a joint database. And then", error=LLMError("the stream broke"))
     text, a = run(seed_index, seed_config, chat)
     assert text == a.text and "Sarajevo" in a.text and "And then" not in a.text
     assert "the stream broke" in a.checks["fallback"] and not a.checks.get("fell_back")
@@ -148,7 +175,8 @@ def test_an_openai_compatible_server_answers_with_verified_citations(seed_config
         port = s.getsockname()[1]
     with start_server(local_model_path(), port, threads=2):
         cfg = seed_config.with_(generator="openai", llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="qwen", llm_max_tokens=60)
-        a = rag.answer(Q, config=cfg)
+        # A question the 0.5B model answers in the evidence's own words, so that what it wrote is kept
+        a = rag.answer("Who did the Slovenian interior minister host?", config=cfg)
     assert a.checks["asked_model"] and a.checks.get("reply") is not None and not a.checks.get("fell_back")
     assert not a.abstained and a.citations
 
