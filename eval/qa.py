@@ -103,6 +103,8 @@ def row(q: dict, a, seconds: float, *, right: bool) -> dict:
         "markers": checked_markers(a),
         "dropped": len(a.checks.get("dropped", [])),
         "written": len(a.checks.get("written", [])),
+        # None: no model was asked; else whether the answer shown is the model's, not the quote it fell back to
+        "model_answer": (not a.checks.get("fell_back") and not a.abstained) if a.checks.get("asked_model") else None,
         "tokens_per_s": tokens_per_second(a.checks),
         "model_first_token": a.checks.get("ttft_s"),  # None: no model was asked
         "read": (a.checks.get("reader") or {}).get("log_odds") is not None,  # the reader was asked (rag.reader)
@@ -169,6 +171,9 @@ def summarize(rows: list[dict], name: str, cfg: Config) -> dict:
         "reader_asked": share([r for r in rows if r.get("read")], len(rows)),
         "citation_precision": round(sum(r["markers"][1] for r in rows) / markers, 4) if (markers := sum(r["markers"][0] for r in rows)) else 1.0,
         "unsupported_dropped": round(sum(r["dropped"] for r in rows) / max(1, sum(r["dropped"] + r["written"] for r in rows)), 4),
+        # model_written: of the answers the model was asked to write, the share it wrote (the rest fell back to the quote)
+        "model_written": share([r for r in asked if r["model_answer"]], len(asked))
+        if (asked := [r for r in rows if r.get("model_answer") is not None]) else None,
         # ttft_ms: the first piece a reader sees (for a model, its first checked sentence);
         # model_ttft_ms: the model's own first token, over the questions it was asked.
         "ttft_ms": {"p50": round(_pct(first, 50) * 1000, 1), "p95": round(_pct(first, 95) * 1000, 1)},
@@ -216,6 +221,7 @@ def format_table(m: dict) -> str:
         lines += [
             f"  {'answerer':<40}{m['generator']:>8}",
             pct("written sentences dropped", m["unsupported_dropped"]),
+            pct("answers the model wrote (else quoted)", m["model_written"] or 0.0),
             f"  {'tokens/s (writing)':<40}{m['tokens_per_s'] or 0:>8.1f}",
         ]
     if m["failures"] and len(m["failures"]) <= 40:

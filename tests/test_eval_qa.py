@@ -60,7 +60,7 @@ def test_metrics_on_a_hand_made_set(seed_config, tmp_path):
     assert m["refusal_auc"] == 1.0  # the right answer is more confident than the refused question
     assert m["answer_words"] > 0  # the median of one answer: its length in words
     assert m["failures"] == []
-    assert m["model_ttft_ms"] is None  # the extractive answerer asks no model
+    assert m["model_ttft_ms"] is None and m["model_written"] is None  # the extractive answerer asks no model
 
 
 def test_a_conversation_row_is_scored_with_its_history(seed_config, tmp_path, monkeypatch):
@@ -108,3 +108,4 @@ def test_a_models_own_first_token_is_reported_beside_the_first_piece(seed_config
     m = run_qa(path, seed_config.with_(generator="local", llm_threads=2))
     assert m["model_ttft_ms"] is not None  # the judge did not refuse, so the model was asked
     assert 0 < m["model_ttft_ms"]["p50"] <= m["latency_ms"]["p50"]
+    assert m["model_written"] in (0.0, 1.0)  # one answer: the model's own, or the quote it fell back to
