@@ -167,9 +167,24 @@ class Config:
         """The embedding model and its backend as one name, what rag.embed loads ("<model>@onnx-int8")."""
         return self.model if self.embed_backend == "torch" else f"{self.model}@{self.embed_backend}"
 
+    @property
+    def vectors(self) -> str:
+        """What kind of vector the index holds: the embedder, and for int8 the export that made
+        its weights. An fp32 export is the model itself (torch's vectors, cosine 1.0); an int8 one
+        depends on how it was quantized, and vectors of two recipes must never meet in one index
+        or one vector cache (`rag.vcache`)."""
+        if self.embed_backend != "onnx-int8":
+            return self.embedder
+        from .onnx_embed import EXPORTER
+
+        return f"{self.embedder}#{EXPORTER}"
+
     def index_settings(self) -> dict:
         """The settings recorded in, and checked against, the index manifest."""
-        return {"pipeline": PIPELINE_VERSION, **{k: v for k, v in asdict(self).items() if k in INDEX_FIELDS}}
+        settings = {"pipeline": PIPELINE_VERSION, **{k: v for k, v in asdict(self).items() if k in INDEX_FIELDS}}
+        if self.embed_backend == "onnx-int8":  # an int8 index from another export is another index
+            settings["vectors"] = self.vectors
+        return settings
 
 
 def _parse(name: str, raw: str, kind: type):

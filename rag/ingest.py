@@ -26,7 +26,7 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
     from .store import new_store
     from .vcache import VectorCache, embed_cached, text_key
 
-    cache = VectorCache(Path(cfg.index_dir) / "vectors", cfg.embedder)
+    cache = VectorCache(Path(cfg.index_dir) / "vectors", cfg.vectors)
     cache.remove_leftovers()
     dim = prev.dense.dim if prev is not None else cache.dim
     if dim is None:

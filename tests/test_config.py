@@ -165,3 +165,13 @@ def test_index_settings() -> None:
     # Retrieval settings do not shape the index; chunking settings do.
     assert cfg.with_(top_k=9, mode="bm25", fusion="rrf").index_settings() == cfg.index_settings()
     assert cfg.with_(chunk_tokens=300).index_settings()["chunk_tokens"] == 300
+
+
+def test_an_int8_index_records_the_export_that_made_its_vectors(monkeypatch) -> None:
+    import rag.onnx_embed
+
+    assert "vectors" not in Config.load(embed_backend="onnx").index_settings()  # fp32: the model's own vectors
+    int8 = Config.load(embed_backend="onnx-int8")
+    assert int8.index_settings()["vectors"] == f"{int8.embedder}#{rag.onnx_embed.EXPORTER}"
+    monkeypatch.setattr(rag.onnx_embed, "EXPORTER", "another recipe")
+    assert int8.vectors.endswith("#another recipe") and int8.vectors != int8.embedder

@@ -231,3 +231,22 @@ def test_an_index_from_before_the_store_and_backend_settings_is_a_faiss_index_of
     for backend in ("onnx-int8", "onnx"):  # onnx, today's default, is another backend: the index says torch
         with pytest.raises(IndexMismatchError, match=f"embed_backend='torch' but embed_backend='{backend}'"):
             check_settings({"settings": old}, cfg.with_(embed_backend=backend), tmp_path)
+
+
+def test_an_int8_index_from_another_export_is_refused(tmp_path, monkeypatch):
+    import pytest
+
+    import rag.onnx_embed
+    from rag import Config
+    from rag.errors import IndexMismatchError
+    from rag.manifest import check_settings
+
+    cfg = Config.load(index_dir=tmp_path, embed_backend="onnx-int8")
+    built = cfg.index_settings()
+    check_settings({"settings": built}, cfg, tmp_path)
+    monkeypatch.setattr(rag.onnx_embed, "EXPORTER", "next")  # the quantization changed since the build
+    with pytest.raises(IndexMismatchError, match="vectors="):
+        check_settings({"settings": built}, cfg, tmp_path)
+    old = {k: v for k, v in built.items() if k != "vectors"}  # from before int8 indexes said which export
+    with pytest.raises(IndexMismatchError, match="vectors=None"):
+        check_settings({"settings": old}, cfg, tmp_path)
