@@ -10,7 +10,6 @@ Every feature means the same in any corpus: cosines are also standardized agains
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +17,7 @@ import numpy as np
 
 from .calibrate import calibration
 from .lexical import tokenize
-from .question import QuestionInfo, has_candidate, mentions
+from .question import _NEGATION, QuestionInfo, has_candidate, mentions
 from .storage import Index
 from .types import Passage
 
@@ -36,7 +35,6 @@ FEATURES = (
     "passage_z",  # the fused retrieval score of its passage (a sum of corpus z-scores)
     "passage_rank",  # the rank of its passage among those retrieved (0 = first)
 )
-_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
 
 
 @dataclass(frozen=True)
