@@ -127,9 +127,26 @@ def test_onnx_int8_stays_close_to_torch(onnx_cache):
     enc = onnx_embed.OnnxEncoder.load(folder, quantized=True)
     ref = embed(TEXTS, MODEL)
     got = enc.encode(TEXTS)
-    assert _cosines(got, ref).min() > 0.97
+    # 0.997 at least here with _smooth, 0.990 without it (a CPU with VNNI)
+    assert _cosines(got, ref).min() > 0.993
     # what matters for retrieval: the same text is still the nearest of the four
     assert (np.argmax(got @ ref.T, axis=1) == np.arange(4)).all()
+
+
+def test_smoothing_changes_the_graph_not_its_vectors(onnx_cache, tmp_path):
+    """_smooth rewrites x @ W as (x / s) @ (s W) where x has outlier channels: the same vectors in float."""
+    import onnx
+    import onnxruntime as ort
+
+    onnx_embed, folder, files = onnx_cache
+    model = onnx.load(str(files[False]))
+    onnx_embed._smooth(model, folder)
+    assert [n.op_type for n in model.graph.node if n.name.endswith("_smooth")].count("Mul") >= 6  # a few per layer
+    onnx.save(model, str(tmp_path / "smoothed.onnx"))
+    session = ort.InferenceSession(str(tmp_path / "smoothed.onnx"), providers=["CPUExecutionProvider"])
+    got = onnx_embed.OnnxEncoder(session, onnx_embed.tokenizer(str(folder)), 384).encode(TEXTS)
+    ref = onnx_embed.OnnxEncoder.load(folder, quantized=False).encode(TEXTS)
+    assert _cosines(got, ref).min() > 0.99999
 
 
 def test_backend_is_part_of_the_index(seed_config):
