@@ -160,8 +160,9 @@ def test_index_settings() -> None:
         "bm25_b": 0.4,
         "bm25_stemmer": "english",
         "store": "faiss",
+        "vectors": cfg.vectors,  # the default is int8: which export made the vectors
     }
-    assert set(cfg.index_settings()) == {"pipeline", *INDEX_FIELDS}
+    assert set(cfg.index_settings()) == {"pipeline", "vectors", *INDEX_FIELDS}
     # Retrieval settings do not shape the index; chunking settings do.
     assert cfg.with_(top_k=9, mode="bm25", fusion="rrf").index_settings() == cfg.index_settings()
     assert cfg.with_(chunk_tokens=300).index_settings()["chunk_tokens"] == 300

@@ -228,7 +228,7 @@ def test_an_index_from_before_the_store_and_backend_settings_is_a_faiss_index_of
     cfg = Config.load(index_dir=tmp_path, embed_backend="torch")  # the default then
     old = {k: v for k, v in cfg.index_settings().items() if k not in ("store", "embed_backend")}
     check_settings({"settings": old}, cfg, tmp_path)  # no rebuild needed
-    for backend in ("onnx-int8", "onnx"):  # onnx, today's default, is another backend: the index says torch
+    for backend in ("onnx-int8", "onnx"):  # onnx-int8, today's default, is another backend: the index says torch
         with pytest.raises(IndexMismatchError, match=f"embed_backend='torch' but embed_backend='{backend}'"):
             check_settings({"settings": old}, cfg.with_(embed_backend=backend), tmp_path)
 
