@@ -127,20 +127,22 @@ def test_onnx_int8_stays_close_to_torch(onnx_cache):
     enc = onnx_embed.OnnxEncoder.load(folder, quantized=True)
     ref = embed(TEXTS, MODEL)
     got = enc.encode(TEXTS)
-    # 0.997 at least here with _smooth, 0.990 without it (a CPU with VNNI)
+    # 0.997 at least here with rag.smooth, 0.990 without it (a CPU with VNNI)
     assert _cosines(got, ref).min() > 0.993
     # what matters for retrieval: the same text is still the nearest of the four
     assert (np.argmax(got @ ref.T, axis=1) == np.arange(4)).all()
 
 
 def test_smoothing_changes_the_graph_not_its_vectors(onnx_cache, tmp_path):
-    """_smooth rewrites x @ W as (x / s) @ (s W) where x has outlier channels: the same vectors in float."""
+    """rag.smooth rewrites x @ W as (x / s) @ (s W) where x has outlier channels: the same vectors in float."""
     import onnx
     import onnxruntime as ort
 
+    from rag.smooth import smooth
+
     onnx_embed, folder, files = onnx_cache
     model = onnx.load(str(files[False]))
-    onnx_embed._smooth(model, folder)
+    smooth(model, folder)
     assert [n.op_type for n in model.graph.node if n.name.endswith("_smooth")].count("Mul") >= 6  # a few per layer
     onnx.save(model, str(tmp_path / "smoothed.onnx"))
     session = ort.InferenceSession(str(tmp_path / "smoothed.onnx"), providers=["CPUExecutionProvider"])
