@@ -172,14 +172,14 @@ class Config:
     @property
     def vectors(self) -> str:
         """What kind of vector the index holds: the embedder, and for int8 the export that made
-        its weights. An fp32 export is the model itself (torch's vectors, cosine 1.0); an int8 one
+        its weights and how it runs texts. An fp32 export is the model itself (torch's vectors, cosine 1.0); an int8 one
         depends on how it was quantized, and vectors of two recipes must never meet in one index
         or one vector cache (`rag.vcache`)."""
         if self.embed_backend != "onnx-int8":
             return self.embedder
-        from .onnx_embed import EXPORTER
+        from .onnx_embed import EXPORTER, INT8_RUN
 
-        return f"{self.embedder}#{EXPORTER}"
+        return f"{self.embedder}#{EXPORTER}-{INT8_RUN}"
 
     def index_settings(self) -> dict:
         """The settings recorded in, and checked against, the index manifest."""

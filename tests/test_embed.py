@@ -161,3 +161,14 @@ def test_backend_is_part_of_the_index(seed_config):
         load_index(seed_config.with_(embed_backend=other), build_if_missing=False)
     root = seed_config.index_dir / "vectors"
     assert VectorCache(root, seed_config.embedder).folder != VectorCache(root, seed_config.with_(embed_backend=other).embedder).folder
+
+
+def test_an_int8_vector_depends_on_its_text_alone(onnx_cache):
+    # int8 activations get one scale per run: in a batch, a text's vector would depend on its batch-mates
+    onnx_embed, folder, _ = onnx_cache
+    enc = onnx_embed.OnnxEncoder.load(folder, quantized=True)
+    alone = enc.encode([TEXTS[0]])
+    assert np.allclose(enc.encode(TEXTS)[:1], alone, atol=1e-6)
+    assert np.allclose(enc.encode(list(reversed(TEXTS)))[-1:], alone, atol=1e-6)
+    batched = onnx_embed.OnnxEncoder(enc.session, enc.tokenizer, enc.dim).encode(TEXTS)[:1]  # the old way: one run
+    assert not np.allclose(batched, alone, atol=1e-6)  # what the test guards against

@@ -147,13 +147,13 @@ def test_the_vector_cache_is_compacted_to_what_the_index_holds(tmp_path):
     corpus = write(tmp_path / "corpus", a=A)
     cfg = config(tmp_path / "idx")
     rag.index(corpus, config=cfg)
-    cache = VectorCache(cfg.index_dir / "vectors", cfg.embedder)
+    cache = VectorCache(cfg.index_dir / "vectors", cfg.vectors)
     assert len(cache) == 4  # a's chunk and 3 sentences
     for n in range(3):  # fill it with vectors no index holds: 3 segments of 600
         cache.put([text_key(f"old text {n}-{i}") for i in range(600)], np.zeros((600, 384), np.float32))
     write(corpus, b=B)
     rag.index(corpus, config=cfg)  # 1,806 cached vectors for 7 live ones: compacted
-    cache = VectorCache(cfg.index_dir / "vectors", cfg.embedder)
+    cache = VectorCache(cfg.index_dir / "vectors", cfg.vectors)
     assert len(cache) == 7 and len(list(cache.folder.glob("*.npy"))) == 1
     r = rag.index(corpus, config=cfg.with_(chunk_tokens=100))
     assert (r.embedded, r.cached) == (0, 7)
