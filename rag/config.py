@@ -54,8 +54,8 @@ class Config:
     # gives torch's vectors (minimum cosine 1.0 to four places); onnx-int8, exported with its few
     # outlier activation channels smoothed into the weights (rag/onnx_embed.py), embeds 1.5x as
     # fast at cosine 0.997 to them (`python -m eval.embed_speed ../shared/data/scifact --docs 150`)
-    # and keeps SciFact's nDCG@10 within 0.005 of fp32's (0.7375 against 0.7399): the README's
-    # `rag bench` section.
+    # and, each text run alone, keeps SciFact's nDCG@10 at fp32's (0.7398 against 0.7399): the
+    # README's `rag bench` section.
     embed_backend: str = "onnx-int8"
     sentence_vectors: str = "separate"  # separate (each sentence embedded alone) or pooled (from its chunk's tokens)
     encoding: str = "cl100k_base"
@@ -184,7 +184,7 @@ class Config:
     def index_settings(self) -> dict:
         """The settings recorded in, and checked against, the index manifest."""
         settings = {"pipeline": PIPELINE_VERSION, **{k: v for k, v in asdict(self).items() if k in INDEX_FIELDS}}
-        if self.embed_backend == "onnx-int8":  # an int8 index from another export is another index
+        if self.vectors != self.embedder:  # an int8 index from another export is another index
             settings["vectors"] = self.vectors
         return settings
 

@@ -200,7 +200,7 @@ class OnnxEncoder:
         # batch a text's vector depends on its batch-mates (cosine to itself run alone: 0.9935 at
         # worst on SciFact sentences, ad-hoc): a cached vector would not be the one a new build
         # makes, nor a question's the one its own text gets in the index. Alone, about 10% slower.
-        return [[e] for e in encs] if self.alone else sliced(encs, BATCH_TOKENS)
+        return sliced(encs, 1 if self.alone else BATCH_TOKENS)
 
     def _hidden(self, encs) -> tuple[np.ndarray, np.ndarray]:
         ids, mask = padded(encs)
