@@ -32,6 +32,7 @@ from .config import Config
 from .errors import IndexMismatchError, IndexMissingError, InputError
 from .load import read_corpus
 from .lock import IndexLock
+from .manifest import SINCE
 from .storage import read_manifest, remove_leftovers
 from .types import Document
 
@@ -174,7 +175,7 @@ def _previous_manifest(cfg: Config) -> tuple[dict | None, str]:
         return None, "no index yet"
     except IndexMismatchError as err:
         return None, str(err).split(": rebuild")[0]
-    built = manifest["settings"]
+    built = {**SINCE, **manifest["settings"]}  # a setting added since reads as the default it was built with
     for key, value in cfg.index_settings().items():
         if built.get(key) != value:
             return None, f"it was built with {key}={built.get(key)!r}, now {key}={value!r}"

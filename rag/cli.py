@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import EMBED_BACKENDS, GENERATORS, MODES, READERS, SENTENCE_VECTORS, STORES, Config
+from .config import CHUNK_VECTORS, EMBED_BACKENDS, GENERATORS, MODES, READERS, SENTENCE_VECTORS, STORES, Config
 from .errors import RagError
 
 
@@ -43,6 +43,9 @@ def _config_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, help="each sentence's vector: separate (embedded "
                    "alone) or pooled (from its chunk's token vectors, no second pass); "
                    f"default {Config.sentence_vectors}; changing it needs `rag index`")
+    g.add_argument("--chunk-vectors", choices=CHUNK_VECTORS, help="each chunk's vector: embedded (the chunk read "
+                   "whole) or sentences (the token-weighted mean of its headline's and sentences' own vectors, no "
+                   f"chunk pass); default {Config.chunk_vectors}; changing it needs `rag index`")
 
 
 def _config(args: argparse.Namespace, **extra) -> Config:
@@ -58,6 +61,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         store=args.store,
         embed_backend=args.embed_backend,
         sentence_vectors=args.sentence_vectors,
+        chunk_vectors=args.chunk_vectors,
         **extra,
     )
 

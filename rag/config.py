@@ -25,6 +25,7 @@ READERS = ("local", "off")  # rag.reader
 STORES = ("faiss", "milvus")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embed.BACKENDS
 SENTENCE_VECTORS = ("separate", "pooled")  # rag.ingest: a pass of their own, or pooled from their chunk's tokens (rag.pool)
+CHUNK_VECTORS = ("embedded", "sentences")  # rag.ingest: the chunk read whole, or pooled from its sentences' vectors (rag.chunkvec)
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
@@ -35,6 +36,7 @@ INDEX_FIELDS = (
     "model",
     "embed_backend",
     "sentence_vectors",
+    "chunk_vectors",
     "encoding",
     "chunk_tokens",
     "chunk_overlap",
@@ -58,6 +60,7 @@ class Config:
     # README's `rag bench` section.
     embed_backend: str = "onnx-int8"
     sentence_vectors: str = "separate"  # separate (each sentence embedded alone) or pooled (from its chunk's tokens)
+    chunk_vectors: str = "embedded"  # embedded (the chunk read whole) or sentences (from its headline's and sentences' vectors)
     encoding: str = "cl100k_base"
     chunk_tokens: int = 200
     chunk_overlap: int = 40
@@ -146,6 +149,10 @@ class Config:
             raise ConfigError(f"embed_backend must be one of {', '.join(EMBED_BACKENDS)}, not {self.embed_backend!r}")
         if self.sentence_vectors not in SENTENCE_VECTORS:
             raise ConfigError(f"sentence_vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {self.sentence_vectors!r}")
+        if self.chunk_vectors not in CHUNK_VECTORS:
+            raise ConfigError(f"chunk_vectors must be one of {', '.join(CHUNK_VECTORS)}, not {self.chunk_vectors!r}")
+        if self.chunk_vectors == "sentences" and self.sentence_vectors != "separate":
+            raise ConfigError("chunk_vectors=sentences pools the sentences' own vectors: it needs sentence_vectors=separate")
         if self.store not in STORES:
             raise ConfigError(f"store must be one of {', '.join(STORES)}, not {self.store!r}")
         if self.fusion not in ("zscore", "rrf"):

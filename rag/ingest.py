@@ -40,7 +40,12 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
         ("sentences", [s.text for s in p.sentences], p.new_sentences, p.gone_sentences, p.sentence_uids,
          prev and prev.sentence_store),
     )
-    pooled = _pooled(p, cfg, cache, dim, stats) if cfg.sentence_vectors == "pooled" else {}
+    if cfg.sentence_vectors == "pooled":
+        pooled = _pooled(p, cfg, cache, dim, stats)
+    elif cfg.chunk_vectors == "sentences":
+        pooled = _from_sentences(p, cfg, cache, dim, stats)
+    else:
+        pooled = {}
     for name, texts, new, gone, uids, view in parts:
         if name in pooled:
             vectors = pooled[name]
@@ -67,7 +72,11 @@ def embed_and_store(p, prev, cfg: Config) -> tuple[dict, dict]:
         store.add(uids[new], vectors)
         stores[name] = store
     stats["chunks_per_second"] = stats["chunks_embedded"] / stats["embed_seconds"] if stats["embed_seconds"] else 0.0
-    if pooled:  # the cache holds the chunks' vectors and the sentences' pooled ones
+    if cfg.chunk_vectors == "sentences":  # the cache holds the sentences' and headlines' vectors
+        from .chunkvec import live_texts
+
+        stats["live"] = {text_key(t) for t in live_texts(p)}
+    elif pooled:  # the cache holds the chunks' vectors and the sentences' pooled ones
         from .pool import pooled_key
 
         stats["live"] = {text_key(t) for t in parts[0][1]} | {pooled_key(t, sp) for t, sp in _sentence_spans(p)}
@@ -103,6 +112,24 @@ def _pooled(p, cfg: Config, cache, dim: int, stats: dict) -> dict:
     if cached:
         log.info("embedding: %d of %d vectors found in the vector cache", cached, len(p.new_chunks) + len(sentences))
     stats["embed_seconds"], stats["chunks_embedded"] = on_step.seconds(), embedded
+    stats["embedded"] += embedded
+    stats["cached"] += cached
+    return {"chunks": chunks, "sentences": sents}
+
+
+def _from_sentences(p, cfg: Config, cache, dim: int, stats: dict) -> dict:
+    """The new sentences' vectors, and the new chunks' pooled from them and their headlines' (rag.chunkvec)."""
+    from .chunkvec import embed_from_sentences
+
+    log.info("embedding sentences and headlines, chunks pooled from them: %d chunks, %d new sentences",
+             len(p.new_chunks), len(p.new_sentences))
+    on_step = _progress(cfg, "embedding sentences")
+    chunks, sents, cached, embedded = embed_from_sentences(
+        p, cfg.embedder, cache, dim=dim, batch_size=cfg.batch_size, step=cfg.batch_size * CACHE_STEP, on_step=on_step,
+    )
+    if cached:
+        log.info("embedding: %d vectors found in the vector cache", cached)
+    stats["embed_seconds"], stats["chunks_embedded"] = on_step.seconds(), len(p.new_chunks)  # chunks made per second
     stats["embedded"] += embedded
     stats["cached"] += cached
     return {"chunks": chunks, "sentences": sents}

@@ -71,7 +71,7 @@ def _manifest_problem(manifest) -> str | None:
     return None
 
 
-SINCE = {"store": "faiss", "embed_backend": "torch", "sentence_vectors": "separate"}
+SINCE = {"store": "faiss", "embed_backend": "torch", "sentence_vectors": "separate", "chunk_vectors": "embedded"}
 
 
 def check_settings(manifest: dict, cfg: Config, folder: Path) -> None:

@@ -153,6 +153,7 @@ def test_index_settings() -> None:
         "model": "sentence-transformers/all-MiniLM-L6-v2",
         "embed_backend": Config.embed_backend,
         "sentence_vectors": Config.sentence_vectors,
+        "chunk_vectors": Config.chunk_vectors,
         "encoding": "cl100k_base",
         "chunk_tokens": 200,
         "chunk_overlap": 40,
