@@ -112,7 +112,7 @@ def rag_side(path: Path, max_docs: int | None, progress: bool) -> dict:
         idx = load_index(cfg, build_if_missing=False)
         out = {"ingest_seconds": seconds, "peak_rss_mb": rss, "documents": len(ds.documents), "chunks": report.chunks,
                "sentences": report.sentences, "mode": cfg.mode, "embed_backend": cfg.embed_backend,
-               "sentence_vectors": cfg.sentence_vectors}
+               "sentence_vectors": cfg.sentence_vectors, "chunk_vectors": cfg.chunk_vectors}
         for key, mode in (("default", cfg.mode), ("dense", "dense")):
             mcfg = cfg.with_(mode=mode)
 
@@ -189,6 +189,7 @@ def run_bench(path, cfg, *, max_docs: int | None = None, llamaindex: bool = True
         "query_p95_ms": {k: round(percentile(x["ms"], 95), 2) for k, x in runs.items()},
         "ndcg@10": {k: round(v, 4) for k, v in ndcg.items()},
         "rag": {"mode": r["mode"], "embed_backend": r["embed_backend"], "sentence_vectors": r["sentence_vectors"],
+                "chunk_vectors": r.get("chunk_vectors", "embedded"),
                 "chunks": r["chunks"], "sentences": r["sentences"]},
         "llamaindex": {k: v for k, v in sides.get("llamaindex", {}).items() if k in ("nodes", "versions")} or None,
         "llamaindex_skipped": why,
@@ -202,6 +203,7 @@ def format_table(r: dict) -> str:
     lines = [f"{r['dataset']}: {r['documents']} documents, {r['queries']} queries; "
              f"rag: {r['rag']['mode']}, {r['rag']['embed_backend']} embeddings, "
              f"{r['rag'].get('sentence_vectors', 'separate')} sentence vectors, "
+             f"{r['rag'].get('chunk_vectors', 'embedded')} chunk vectors, "
              f"{r['rag']['chunks']} chunks, {r['rag']['sentences']} sentences", "",
              row("", "rag", "LlamaIndex" if li else "", "ratio" if li else "")]
 
