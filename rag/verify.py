@@ -3,8 +3,8 @@
 A language model's citations are never taken on trust: each sentence it writes is matched to
 the evidence sentences it was shown, and the `[n]` markers come from that match. A sentence is
 supported when one evidence sentence, or two together, hold every figure and every name it
-states and every one of its content words (stemmed: "agreed" is "agree"), and a negation when
-it states one:
+states and every one of its content words (stemmed: "agreed" is "agree"), a negation when it
+states one, and each of its verbs' subject and object in the same role (`rag.roles`):
 
 >>> evidence = ["Merkel met Orban in Vienna on Monday.", "Talks covered border controls."]
 >>> support("Merkel and Orban met in Vienna.", evidence)
@@ -17,6 +17,8 @@ it states one:
 []
 >>> support("Talks never covered border controls.", evidence)  # a negation the evidence does not give
 []
+>>> support("Orban met Merkel in Vienna.", evidence)  # the same words, another claim
+[]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 
 from .lexical import tokenize
 from .question import _FIGURE, _NEGATION, mentions
+from .roles import roles_hold
 
 # Every content word, not most: with "most" (0.6 until now), a small model's "The centers were
 # profitable" passed on "centers" and "were" against "They lost money" (README, "Answers written
@@ -55,7 +58,7 @@ def support(sentence: str, evidence: list[str], stemmer: str = "english") -> lis
                 continue
             bag = set().union(*(bags[i] for i in group))
             coverage = sum(t in bag for t in terms) / len(terms) if terms else 1.0
-            if coverage >= MIN_COVERAGE and coverage > best[0]:
+            if coverage >= MIN_COVERAGE and coverage > best[0] and roles_hold(sentence, [evidence[i] for i in group], stemmer):
                 best = (coverage, group)
         if best[1]:
             return best[1]
@@ -80,9 +83,16 @@ def claims(sentence: str) -> tuple[str, ...]:
 
 
 def sentences(text: str) -> list[str]:
-    """A model's reply split into sentences (its own [n] markers removed: they are not trusted)."""
+    """A model's reply split into sentences (its own [n] markers removed: they are not trusted), by
+    the articles' own splitter (`rag.sentences`), so that "the St. Bartholomew's Day massacre" stays whole.
+
+    >>> sentences("It was the St. Bartholomew's Day massacre [1]. About 5,000 died [2].")
+    ["It was the St. Bartholomew's Day massacre.", 'About 5,000 died.']
+    """
+    from .sentences import split_sentences
+
     text = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", text).strip()
-    parts = re.split(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z\"“(0-9])", text)
+    parts = [text[s:e] for s, e in split_sentences(text)]
     return [p.strip() for p in parts if re.search(r"\w", p)]
 
 

@@ -1,0 +1,121 @@
+"""A sentence -> who does what to whom in it: (verb, role, words of the noun) from spaCy's parser.
+
+A bag of words cannot tell "Procedures enable the Parliament to scrutinise the Government" from
+"The Parliament enables the Government to scrutinise the Government": the same words, other
+claims. A language model that rewords evidence makes exactly that slip (it also moves a name
+across a sentence: "Longueuil died in 1752" from "Jonquière died and was replaced by
+Longueuil"). So a written sentence must also keep each of its verbs' subject and object: the
+same verb in the evidence has a subject (object) sharing a word with it. Passives are read as
+their actives ("X was designed by Y": Y designs X), and so are the verbs that qualify a noun
+("a network designed by Y", "the plan, which Merkel drafted"). This is the arc-matching idea of
+dependency-level factuality checks (Goyal and Durrett, 2020), without their trained classifier.
+
+>>> roles_hold("The Parliament enables the Government to act.", ["Several procedures enable the Parliament to act."])
+False
+>>> roles_hold("The network was designed by Louis Pouzin.", ["CYCLADES was a network designed by Pouzin."])
+True
+>>> roles_hold("The joint patrols will start in March.", ["They agreed to start the joint patrols in March."])
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from .entities import MODEL
+from .errors import ConfigError
+from .lexical import tokenize
+
+_lock = threading.Lock()
+_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "punct"}  # not part of the noun
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+    except (ImportError, OSError) as err:
+        raise ConfigError(f"spaCy's English model {MODEL} is not installed ({err}); run: make setup") from None
+
+
+@lru_cache(maxsize=4096)
+def claims(text: str, stemmer: str = "english") -> frozenset[tuple[str, str, str, frozenset[str]]]:
+    """(verb, "subject" | "object", the argument's head word, all its words) of every verb in
+    `text`, stemmed; an argument whose head is a stop word (a pronoun: "he", "they") is left out.
+
+    >>> sorted((v, r, h) for v, r, h, _ in claims("Merkel chaired the committee that approved the plan."))
+    [('approv', 'object', 'plan'), ('approv', 'subject', 'committe'), ('chair', 'object', 'committe'), ('chair', 'subject', 'merkel')]
+    """
+    with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
+        doc = _parser()(text)
+    stem = {t.i: (tokenize([t.text], stemmer)[0] or [""])[0] for t in doc}
+    args: dict[int, dict[str, list]] = {}
+    for t in doc:
+        if t.pos_ != "VERB":
+            continue
+        a = args.setdefault(t.i, {"subject": [], "object": []})
+        for c in t.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                a["subject"].append(_noun(c, t))
+            elif c.dep_ in ("dobj", "nsubjpass"):
+                a["object"].append(_noun(c, t))
+            elif c.dep_ == "agent":
+                a["subject"] += [_noun(g, t) for g in c.children if g.dep_ == "pobj"]
+        if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):  # "a network designed by ...", "men carrying ..."
+            a["subject" if t.tag_ == "VBG" else "object"].append(_noun(t.head, t))
+    for t in doc:  # "designed and directed by Pouzin": conjoined verbs share what one of them lacks
+        if t.pos_ == "VERB" and t.dep_ == "conj" and t.head.i in args:
+            mine, theirs = args[t.i], args[t.head.i]
+            if any(c.dep_ == "auxpass" for c in t.children) and not mine["object"]:  # "died and was replaced by ..."
+                mine["object"] = list(theirs["subject"])
+            for role in ("subject", "object"):
+                if not mine[role] and (role == "subject" or t.tag_ == t.head.tag_ == "VBN"):
+                    mine[role] = list(theirs[role])
+                if not theirs[role] and t.tag_ == t.head.tag_ == "VBN":
+                    theirs[role] = list(mine[role])
+    out = set()
+    for i, a in args.items():
+        for role, nouns in a.items():
+            for tokens in nouns:
+                head = stem[tokens[0].i]
+                if head and stem[i]:
+                    out.add((stem[i], role, head, frozenset(stem[t.i] for t in tokens) - {""}))
+    return frozenset(out)
+
+
+def _noun(token, verb) -> list:
+    """The tokens of a verb's argument, its head first: the token and what modifies it (an
+    apposition too: "his counterpart Karl Nehammer"), not the clauses hanging on it.
+    A relative pronoun ("which", "who") stands for the noun its clause qualifies."""
+    if token.tag_ in ("WDT", "WP", "WP$") and verb.dep_ == "relcl":
+        token = verb.head
+    out, todo = [], [token]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo += [c for c in t.children if c.dep_ not in _CLAUSES and c.i != verb.i]
+    return out
+
+
+def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> bool:
+    """Does every subject and object of `sentence`'s verbs stand in that role of the same verb in
+    one of the `evidence` sentences? The same argument: the head word of one is among the words of
+    the other ("Nehammer" is "his counterpart Karl Nehammer"; a shared "de" of two names is not).
+    A pronoun is not checked."""
+    found: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
+    for text in evidence:
+        for verb, role, head, words in claims(text, stemmer):
+            found.setdefault((verb, role), []).append((head, words))
+    written = claims(sentence, stemmer)
+    transitive = {verb for verb, role, *_ in written if role == "object"}
+
+    def held(verb: str, role: str, head: str, words: frozenset[str]) -> bool:
+        # "The patrols will start" says what "they agreed to start the patrols" does: a verb used
+        # without an object may have as its subject what the evidence has as its object.
+        roles = [role] if role == "object" or verb in transitive else ["subject", "object"]
+        return any(head in w or h in words for r in roles for h, w in found.get((verb, r), ()))
+
+    return all(held(*claim) for claim in written)
