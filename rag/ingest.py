@@ -12,8 +12,6 @@ import logging
 import time
 from pathlib import Path
 
-import numpy as np
-
 from .config import Config
 
 log = logging.getLogger("rag.build")

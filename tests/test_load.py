@@ -13,7 +13,7 @@ import pytest
 
 from rag.config import Config
 from rag.errors import InputError
-from rag.load import _looks_markdown, _max_bytes, _strip_markdown, decode, find_files, read_corpus, read_file, read_files
+from rag.load import _looks_markdown, _max_bytes, _strip_markdown, decode, find_files, read_corpus, read_files
 
 ARTICLE_HTML = """<!DOCTYPE html>
 <html lang="en">
