@@ -69,13 +69,13 @@ def claims(text: str, stemmer: str = "english") -> frozenset[tuple[str, str, str
     for t in doc:  # "designed and directed by Pouzin": conjoined verbs share what one of them lacks
         if t.pos_ == "VERB" and t.dep_ == "conj" and t.head.i in args:
             mine, theirs = args[t.i], args[t.head.i]
-            if any(c.dep_ == "auxpass" for c in t.children) and not mine["object"]:  # "died and was replaced by ..."
-                mine["object"] = list(theirs["subject"])
-            for role in ("subject", "object"):
-                if not mine[role] and (role == "subject" or t.tag_ == t.head.tag_ == "VBN"):
-                    mine[role] = list(theirs[role])
-                if not theirs[role] and t.tag_ == t.head.tag_ == "VBN":
-                    theirs[role] = list(mine[role])
+            shared = "object" if any(c.dep_ == "auxpass" for c in t.children) else "subject"  # "died and was replaced by ..."
+            if not mine[shared]:
+                mine[shared] = list(theirs["subject"])
+            if t.tag_ == t.head.tag_ == "VBN":  # two participles of one noun share both roles
+                for role in ("subject", "object"):
+                    mine[role] = mine[role] or list(theirs[role])
+                    theirs[role] = theirs[role] or list(mine[role])
     out = set()
     for i, a in args.items():
         for role, nouns in a.items():

@@ -49,3 +49,9 @@ def test_a_pronoun_is_not_checked_and_a_verb_the_evidence_lacks_fails():
 def test_a_relative_clause_stands_for_its_noun():
     assert roles_hold("Lena Park chaired the panel.", ["The panel, which Lena Park chaired, met twice."])
     assert not roles_hold("The panel chaired Lena Park.", ["The panel, which Lena Park chaired, met twice."])
+
+
+def test_a_passive_verb_joined_to_another_takes_its_subject_as_object():
+    evidence = ["The mayor resigned and was arrested the next day."]
+    assert roles_hold("The mayor was arrested.", evidence)
+    assert not roles_hold("The mayor arrested them.", evidence)
