@@ -42,9 +42,10 @@ def _parser():
 
 
 @lru_cache(maxsize=4096)
-def claims(text: str, stemmer: str = "english") -> frozenset[tuple[str, str, str, frozenset[str]]]:
+def claims(text: str, stemmer: str = "english", reported: bool = False) -> frozenset[tuple[str, str, str, frozenset[str]]]:
     """(verb, "subject" | "object", the argument's head word, all its words) of every verb in
     `text`, stemmed; an argument whose head is a stop word (a pronoun: "he", "they") is left out.
+    `reported` (for evidence): a reported clause's subject is also its verb's object.
 
     >>> sorted((v, r, h) for v, r, h, _ in claims("Merkel chaired the committee that approved the plan."))
     [('approv', 'object', 'plan'), ('approv', 'subject', 'committe'), ('chair', 'object', 'committe'), ('chair', 'subject', 'merkel')]
@@ -64,6 +65,9 @@ def claims(text: str, stemmer: str = "english") -> frozenset[tuple[str, str, str
                 a["object"].append(_noun(c, t))
             elif c.dep_ == "agent":
                 a["subject"] += [_noun(g, t) for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ == "ccomp" and reported:  # "stressed (that) respect must be ...": without "that",
+                # the parser reads "respect" as the object, so the evidence's reported subject counts as one too
+                a["object"] += [_noun(g, c) for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
         if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):  # "a network designed by ...", "men carrying ..."
             a["subject" if t.tag_ == "VBG" else "object"].append(_noun(t.head, t))
     for t in doc:  # "designed and directed by Pouzin": conjoined verbs share what one of them lacks
@@ -107,7 +111,7 @@ def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> 
     A pronoun is not checked."""
     found: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
     for text in evidence:
-        for verb, role, head, words in claims(text, stemmer):
+        for verb, role, head, words in claims(text, stemmer, reported=True):
             found.setdefault((verb, role), []).append((head, words))
     written = claims(sentence, stemmer)
     transitive = {verb for verb, role, *_ in written if role == "object"}

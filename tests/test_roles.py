@@ -55,3 +55,10 @@ def test_a_passive_verb_joined_to_another_takes_its_subject_as_object():
     evidence = ["The mayor resigned and was arrested the next day."]
     assert roles_hold("The mayor was arrested.", evidence)
     assert not roles_hold("The mayor arrested them.", evidence)
+
+
+def test_a_reported_clause_reads_the_same_with_or_without_that():
+    evidence = ["The mayor said on Monday and stressed that safety must come first."]
+    assert roles_hold("The mayor stressed safety must come first.", evidence)
+    assert roles_hold("The mayor stressed that safety must come first.", evidence)
+    assert not roles_hold("The mayor stressed cost must come first.", evidence)
