@@ -47,12 +47,14 @@ KIND_OF_LABEL = {
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _nlp():
+@lru_cache(maxsize=2)
+def pipeline(exclude: tuple[str, ...] = ("parser", "lemmatizer", "senter")):
+    """spaCy's English pipeline without the components `exclude` names: by default the tagger and
+    the entity recognizer only (`rag.roles` asks for the parser instead of the recognizer)."""
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=["parser", "lemmatizer", "senter"])
+        return spacy.load(MODEL, exclude=list(exclude))
     except (ImportError, OSError) as err:
         raise ConfigError(f"spaCy's English model {MODEL} is not installed ({err}); run: make setup") from None
 
@@ -61,7 +63,7 @@ def _nlp():
 def entities(text: str) -> tuple[tuple[str, str], ...]:
     """(kind, lower-cased text) of each entity in `text`, in order."""
     with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
-        doc = _nlp()(text)
+        doc = pipeline()(text)
     return tuple((KIND_OF_LABEL.get(e.label_, "other"), e.text.lower()) for e in doc.ents)
 
 

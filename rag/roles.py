@@ -23,22 +23,11 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from .entities import MODEL
-from .errors import ConfigError
+from .entities import pipeline
 from .lexical import tokenize
 
 _lock = threading.Lock()
 _CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "punct"}  # not part of the noun
-
-
-@lru_cache(maxsize=1)
-def _parser():
-    try:
-        import spacy
-
-        return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
-    except (ImportError, OSError) as err:
-        raise ConfigError(f"spaCy's English model {MODEL} is not installed ({err}); run: make setup") from None
 
 
 @lru_cache(maxsize=4096)
@@ -51,8 +40,8 @@ def claims(text: str, stemmer: str = "english", reported: bool = False) -> froze
     [('approv', 'object', 'plan'), ('approv', 'subject', 'committe'), ('chair', 'object', 'committe'), ('chair', 'subject', 'merkel')]
     """
     with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
-        doc = _parser()(text)
-    stem = {t.i: (tokenize([t.text], stemmer)[0] or [""])[0] for t in doc}
+        doc = pipeline(("ner", "lemmatizer"))(text)
+    stem = [(terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer)]  # "" for a stop word
     args: dict[int, dict[str, list]] = {}
     for t in doc:
         if t.pos_ != "VERB":

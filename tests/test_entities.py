@@ -50,4 +50,4 @@ def test_results_are_cached() -> None:
 def test_a_missing_model_is_a_config_error(monkeypatch) -> None:
     monkeypatch.setattr(ents, "MODEL", "no_such_spacy_model_xyz")
     with pytest.raises(ConfigError, match="no_such_spacy_model_xyz"):
-        ents._nlp.__wrapped__()  # the cached loader itself is left untouched
+        ents.pipeline.__wrapped__()  # the cached loader itself is left untouched
