@@ -172,3 +172,18 @@ def test_an_int8_vector_depends_on_its_text_alone(onnx_cache):
     assert np.allclose(enc.encode(list(reversed(TEXTS)))[-1:], alone, atol=1e-6)
     batched = onnx_embed.OnnxEncoder(enc.session, enc.tokenizer, enc.dim).encode(TEXTS)[:1]  # the old way: one run
     assert not np.allclose(batched, alone, atol=1e-6)  # what the test guards against
+
+
+def test_a_batch_run_across_worker_sessions_gives_each_text_its_own_vector(onnx_cache):
+    """On a machine with two cores or more a batch's texts run side by side, one single-threaded
+    session each; a text's vector is the one the main session gives it, in its place."""
+    onnx_embed, folder, _ = onnx_cache
+    enc = onnx_embed.OnnxEncoder.load(folder, quantized=True)
+    if len(os.sched_getaffinity(0)) > 1:
+        assert len(enc.workers) >= 2
+    texts = TEXTS * 5  # more slices than workers, so a worker is reused
+    together = enc.encode(texts)
+    one_by_one = np.concatenate([enc.encode([t]) for t in texts])  # each in the main session
+    assert np.allclose(together, one_by_one, atol=1e-6)
+    encs, states = enc.states(texts)
+    assert [len(s) for s in states] == [len(e.ids) for e in encs]
