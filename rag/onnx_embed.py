@@ -25,8 +25,10 @@ import json
 import os
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from queue import SimpleQueue
 
 import numpy as np
 
@@ -175,7 +177,12 @@ class OnnxEncoder:
     def __init__(self, session, tokenizer, dim: int, alone: bool = False, workers: tuple = ()):
         self.session, self.tokenizer, self.dim, self.alone = session, tokenizer, dim, alone
         self.workers = workers
-        self._pool = None
+        # Made here, not on first use, so that two threads embedding at once share one pool
+        # (the executor starts its threads only when given work).
+        self._free = SimpleQueue()
+        for worker in workers:
+            self._free.put(worker)
+        self._pool = ThreadPoolExecutor(len(workers), thread_name_prefix="rag-onnx") if workers else None
 
     @classmethod
     def load(cls, folder: str | Path, *, quantized: bool) -> "OnnxEncoder":
@@ -203,16 +210,8 @@ class OnnxEncoder:
 
     def _map(self, fn, slices: list[list]) -> list:
         """[fn(session, slice)] in order: one slice in the main session, several across the workers."""
-        if len(slices) < 2 or not self.workers:
+        if len(slices) < 2 or self._pool is None:
             return [fn(self.session, part) for part in slices]
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-            from queue import SimpleQueue
-
-            self._free = SimpleQueue()
-            for worker in self.workers:
-                self._free.put(worker)
-            self._pool = ThreadPoolExecutor(len(self.workers), thread_name_prefix="rag-onnx")
 
         def run(part):
             session = self._free.get()  # ONNX Runtime lets go of the GIL while it runs

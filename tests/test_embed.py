@@ -187,3 +187,8 @@ def test_a_batch_run_across_worker_sessions_gives_each_text_its_own_vector(onnx_
     assert np.allclose(together, one_by_one, atol=1e-6)
     encs, states = enc.states(texts)
     assert [len(s) for s in states] == [len(e.ids) for e in encs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as callers:  # batches from several threads at once share the workers
+        for got in callers.map(enc.encode, [texts] * 6):
+            assert np.allclose(got, one_by_one, atol=1e-6)
