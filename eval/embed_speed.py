@@ -2,6 +2,7 @@
 
     python -m eval.embed_speed ../shared/data/scifact --docs 100 [--backends torch,onnx,onnx-int8]
     python -m eval.embed_speed ../shared/data/scifact --docs 100 --pooled [--backends torch]
+    python -m eval.embed_speed ../shared/data/scifact --docs 100 --workers [--backends onnx-int8]
 
 Texts as the build embeds them: each abstract with its title (a chunk), and its sentences
 (split at ., ! or ? before a space: close enough for timing). Every backend embeds the same
@@ -11,6 +12,10 @@ of 64), after a warm-up; the export of an onnx backend, if not cached yet, happe
 With --pooled: the build's own chunks and sentences of those documents (rag.changes.plan), each
 backend's separate passes (chunks, then sentences) against the one pooled pass that gives both
 (rag.pool), and the cosine of each pooled vector to the separate one.
+
+With --workers: an onnx backend's batches run side by side in its single-threaded worker
+sessions (the default) against all in its one multi-threaded session, alternately, twice each, in
+batches of the build's size, and the largest difference between the two ways' vectors.
 """
 
 from __future__ import annotations
@@ -32,10 +37,7 @@ MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 def measure(path, docs: int, backends: list[str]) -> dict:
     ds = load_dataset(path, docs)
-    texts = {
-        "chunks": [f"{d.title}\n{d.text}" for d in ds.documents],
-        "sentences": [s for d in ds.documents for s in re.split(r"(?<=[.!?])\s+", d.text) if s.strip()],
-    }
+    texts = _texts(ds)
     vectors, out = {}, {}
     for backend in backends:
         name = embedder(MODEL, backend)
@@ -89,14 +91,47 @@ def measure_pooled(path, docs: int, backends: list[str]) -> dict:
     return {"documents": len(ds.documents), "chunks": len(texts), "sentences": len(p.sentences), "backends": out}
 
 
+def measure_workers(path, docs: int, backends: list[str], batch: int = 8) -> dict:
+    from rag.onnx_embed import OnnxEncoder
+
+    texts = _texts(load_dataset(path, docs))
+    out = {}
+    for backend in backends:
+        enc = load_model(embedder(MODEL, backend))
+        if not isinstance(enc, OnnxEncoder):
+            raise SystemExit(f"--workers: {backend} is not an onnx backend")
+        ways = {"workers": enc, "one_session": OnnxEncoder(enc.session, enc.tokenizer, enc.dim, alone=enc.alone)}
+        res = out[backend] = {"workers": len(enc.workers)}
+        for kind, items in texts.items():
+            seconds, vecs = {w: [] for w in ways}, {}
+            for _ in range(2):
+                for way, e in ways.items():
+                    e.encode(items[:batch])  # warm-up
+                    t0 = time.perf_counter()
+                    vecs[way] = np.concatenate([e.encode(items[i : i + batch]) for i in range(0, len(items), batch)])
+                    seconds[way].append(time.perf_counter() - t0)
+            for way in ways:
+                res[f"{kind}_per_s_{way}"] = round(len(items) / min(seconds[way]), 1)
+            res[f"{kind}_max_diff"] = float(np.abs(vecs["workers"] - vecs["one_session"]).max())
+    return {"documents": docs, **{k: len(v) for k, v in texts.items()}, "backends": out}
+
+
+def _texts(ds) -> dict[str, list[str]]:
+    return {
+        "chunks": [f"{d.title}\n{d.text}" for d in ds.documents],
+        "sentences": [s for d in ds.documents for s in re.split(r"(?<=[.!?])\s+", d.text) if s.strip()],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("path")
     p.add_argument("--docs", type=int, default=100)
     p.add_argument("--backends", default="torch,onnx,onnx-int8")
     p.add_argument("--pooled", action="store_true", help="separate sentence vectors against pooled ones (rag.pool)")
+    p.add_argument("--workers", action="store_true", help="side-by-side worker sessions against one session (onnx)")
     args = p.parse_args(argv)
-    run = measure_pooled if args.pooled else measure
+    run = measure_pooled if args.pooled else measure_workers if args.workers else measure
     print(json.dumps(run(args.path, args.docs, args.backends.split(",")), indent=2))
     return 0
 

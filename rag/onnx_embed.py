@@ -169,9 +169,10 @@ class OnnxEncoder:
 
     A question (one text) runs in `session`, on every core; a batch's slices run side by side in
     `workers`, one single-threaded session per core. A short text gives one session's threads
-    little to share: 1,000 SciFact sentences, int8, each alone, ran at 401/s on two one-thread
-    sessions against 226/s on one two-thread session, abstracts at 51 against 50/s, the same
-    vectors (an ad-hoc timing). Each slice's vectors are its own, whichever session ran it.
+    little to share: 1,319 SciFact sentences, int8, each alone, ran at 329/s on two one-thread
+    sessions against 222/s on one two-thread session, abstracts at 49.6 against 39.7/s, the same
+    vectors (`python -m eval.embed_speed ../shared/data/scifact --docs 150 --workers --backends
+    onnx-int8`). Each slice's vectors are its own, whichever session ran it.
     """
 
     def __init__(self, session, tokenizer, dim: int, alone: bool = False, workers: tuple = ()):

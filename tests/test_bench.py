@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -100,3 +101,15 @@ def test_embed_speed_pooled_compares_one_pass_with_two(beir):
     assert r["documents"] == 3 and r["sentences"] >= r["chunks"] >= 3
     assert t["chunk_cosine_min"] > 0.9999  # the pooled pass's chunk vectors are the separate pass's
     assert 0 < t["sentence_cosine"]["min"] <= t["sentence_cosine"]["mean"] < 1
+
+
+def test_embed_speed_workers_compares_side_by_side_with_one_session(beir):
+    from eval.embed_speed import measure_workers
+
+    r = measure_workers(beir, 3, ["onnx-int8"])
+    t = r["backends"]["onnx-int8"]
+    assert r["documents"] == 3
+    if len(os.sched_getaffinity(0)) > 1:
+        assert t["workers"] >= 2
+    assert t["sentences_max_diff"] < 1e-6 and t["chunks_max_diff"] < 1e-6  # the same vectors either way
+    assert t["sentences_per_s_workers"] > 0 and t["chunks_per_s_one_session"] > 0
