@@ -101,7 +101,7 @@ def measure_workers(path, docs: int, backends: list[str], batch: int = 8) -> dic
         if not isinstance(enc, OnnxEncoder):
             raise SystemExit(f"--workers: {backend} is not an onnx backend")
         ways = {"workers": enc, "one_session": OnnxEncoder(enc.session, enc.tokenizer, enc.dim, alone=enc.alone)}
-        res = out[backend] = {"workers": len(enc.workers)}
+        res = out[backend] = {"workers": enc.workers}
         for kind, items in texts.items():
             seconds, vecs = {w: [] for w in ways}, {}
             for _ in range(2):

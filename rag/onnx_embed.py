@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -175,15 +176,11 @@ class OnnxEncoder:
     onnx-int8`). Each slice's vectors are its own, whichever session ran it.
     """
 
-    def __init__(self, session, tokenizer, dim: int, alone: bool = False, workers: tuple = ()):
+    def __init__(self, session, tokenizer, dim: int, alone: bool = False, model: str = "", workers: int = 0):
         self.session, self.tokenizer, self.dim, self.alone = session, tokenizer, dim, alone
-        self.workers = workers
-        # Made here, not on first use, so that two threads embedding at once share one pool
-        # (the executor starts its threads only when given work).
-        self._free = SimpleQueue()
-        for worker in workers:
-            self._free.put(worker)
-        self._pool = ThreadPoolExecutor(len(workers), thread_name_prefix="rag-onnx") if workers else None
+        self.model, self.workers = model, workers  # the worker sessions' file and how many (0: none)
+        self._pool = self._free = None
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, folder: str | Path, *, quantized: bool) -> "OnnxEncoder":
@@ -193,9 +190,9 @@ class OnnxEncoder:
             raise ConfigError(f"the onnx backends support mean-pooling models only; {folder.name} pools otherwise")
         model = str(onnx_file(folder, quantized=quantized))
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        workers = tuple(_session(model, threads=1) for _ in range(min(cores, 4))) if cores > 1 else ()
         dim = int(_json(folder / "config.json", {})["hidden_size"])
-        return cls(_session(model), tokenizer(str(folder)), dim, alone=quantized, workers=workers)
+        return cls(_session(model), tokenizer(str(folder)), dim, alone=quantized, model=model,
+                   workers=min(cores, 4) if cores > 1 else 0)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One batch: (len(texts), dim) float32 rows of unit length; run in slices of at most
@@ -211,8 +208,14 @@ class OnnxEncoder:
 
     def _map(self, fn, slices: list[list]) -> list:
         """[fn(session, slice)] in order: one slice in the main session, several across the workers."""
-        if len(slices) < 2 or self._pool is None:
+        if len(slices) < 2 or not self.workers:
             return [fn(self.session, part) for part in slices]
+        with self._lock:  # made on the first batch, not at load: a process that only asks questions never needs them
+            if self._pool is None:
+                self._free = SimpleQueue()
+                for _ in range(self.workers):
+                    self._free.put(_session(self.model, threads=1))
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="rag-onnx")
 
         def run(part):
             session = self._free.get()  # ONNX Runtime lets go of the GIL while it runs
