@@ -4,8 +4,10 @@ A sentence cut out of its article can lose what it says: a quotation opened and 
 ("I am determined ... temporary controls are perhaps necessary. We should all be working towards
 eliminating them," he said.), or a next sentence that only points back to it ("Particular
 attention was paid to the fight against terrorism. This area has been marked by increased
-activity, particularly early detection."). Both are general English, read from punctuation and
-the next sentence's first word; the span never leaves the paragraph.
+activity, particularly early detection."). And a sentence that opens with a pronoun names no
+one: "He had been replaced by Abercrombie" says who replaced whom only with the sentence before
+it, so that one comes first. All of it is general English, read from punctuation and the first
+word of a sentence; the span never leaves the paragraph.
 
 >>> text = 'He said: "We agree. It is a start." Then he left.'
 >>> carried(text, [(0, 19), (20, 35), (36, 50)], 0)
@@ -14,6 +16,10 @@ the next sentence's first word; the span never leaves the paragraph.
 (0, 31)
 >>> carried("Talks began.\\nThis area matters.", [(0, 12), (13, 31)], 0)
 (0, 12)
+>>> carried("Loudoun failed. He was replaced. Rain fell.", [(0, 15), (16, 32), (33, 43)], 1)
+(0, 32)
+>>> carried("Loudoun failed.\\nHe was replaced.", [(0, 15), (16, 32)], 1)  # another paragraph: alone
+(16, 32)
 """
 
 from __future__ import annotations
@@ -23,11 +29,15 @@ import re
 MAX_EXTRA = 2  # sentences a span may gain: a quotation longer than that is cut
 # A next sentence that opens by pointing back at what came before.
 _BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|its|they|their)\b", re.I)
+# A sentence that opens with a third-person pronoun: whom it means, the sentence before says.
+_PRONOUN = re.compile(r"^\W*(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
 
 
 def carried(text: str, spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
     """The (start, end) to quote for sentence `k` of a document's sentence `spans`, in order."""
     start, end = spans[k]
+    if k and _PRONOUN.search(text[start:end]) and "\n" not in text[spans[k - 1][1] : start]:
+        start = spans[k - 1][0]
     curly, straight = _quotes(text[start:end], 0, False)
     for nxt_start, nxt_end in spans[k + 1 : k + 1 + MAX_EXTRA]:
         if "\n" in text[end:nxt_start]:

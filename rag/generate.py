@@ -119,6 +119,8 @@ class ExtractiveGenerator:
             start, end = quoted_span(self.idx, sent)
             if any(c.source == doc.doc_id and c.start <= sent.start < c.end for c in citations):
                 continue  # already quoted as part of a better sentence's span
+            if any(c.source == doc.doc_id and c.start <= start < c.end for c in citations):
+                start = sent.start  # the sentence it would carry back is quoted already
             n += 1
             snippet = doc.text[start:end]
             citations.append(Citation(n, doc.doc_id, doc.title, snippet, round(float(scores[i]), 4), doc.url, start, end, sent.chunk_id))

@@ -43,3 +43,17 @@ def test_straight_quotes_toggle():
     text = 'He said "yes." Then "no." It ended.'
     spans = spans_of(text, ['He said "yes."', 'Then "no."', "It ended."])
     assert carried(text, spans, 0) == spans[0]  # the quotation closed in its own sentence
+
+
+def test_a_sentence_opening_with_a_pronoun_brings_the_one_before():
+    text = "Loudoun was recalled in 1758. He was replaced by Abercrombie. Rain fell. It was May."
+    spans = spans_of(text, ["Loudoun was recalled in 1758.", "He was replaced by Abercrombie.", "Rain fell.", "It was May."])
+    assert carried(text, spans, 1) == (0, spans[1][1])  # "He" is Loudoun: the quote says so
+    assert carried(text, spans, 3) == spans[3]  # "It was May": an expletive "it" names no one
+
+
+def test_a_pronoun_at_a_paragraph_start_stays_alone():
+    text = "Loudoun was recalled.\nThey sailed in May."
+    spans = spans_of(text, ["Loudoun was recalled.", "They sailed in May."])
+    assert carried(text, spans, 1) == spans[1]
+    assert carried("They sailed.", [(0, 12)], 0) == (0, 12)  # a document's first sentence

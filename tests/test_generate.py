@@ -141,3 +141,26 @@ def test_a_follow_up_is_answered_by_what_it_adds_not_by_the_names_it_repeats(tmp
     follow = rag.answer("What did the two of them agree to do everything they could to stop?", history=history, config=cfg)
     assert "Piotr Nowak" in follow.standalone  # the rewrite named them
     assert "illegal trawling" in follow.text and "hosted" not in follow.text
+
+
+HARBOUR = """A new harbour chief
+
+Harbour chief Lena Dahl retired in March after twenty years at the port. She was replaced by Tomas Vik, the port's former safety officer. The port also bought two new tugboats for the winter.
+"""
+
+
+def test_a_quote_opening_with_a_pronoun_says_whom_it_means_and_nothing_is_quoted_twice(tmp_path):
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False, max_citations=1)
+    rag.index(config=cfg)
+    q = "Whom did Tomas Vik replace?"  # the sentence that answers says "She": the one before says who
+    a = rag.answer(q, config=cfg)
+    assert a.citations[0].snippet.startswith("Harbour chief Lena Dahl") and "She was replaced by Tomas Vik" in a.text
+    for q in (q, "Who replaced Lena Dahl as harbour chief?"):  # "She ..." quoted second, then first
+        every = rag.answer(q, config=cfg.with_(max_citations=3, answer_ratio=0.0001))
+        spans = sorted((c.start, c.end) for c in every.citations)
+        assert len(spans) >= 2 and all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
+        assert every.text.count("Lena Dahl retired") == 1 and "Tomas Vik" in every.text
