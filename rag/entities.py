@@ -67,6 +67,13 @@ def entities(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((KIND_OF_LABEL.get(e.label_, "other"), e.text.lower()) for e in doc.ents)
 
 
+@lru_cache(maxsize=4096)
+def parts_of_speech(text: str) -> tuple[str, ...]:
+    """The universal part of speech of each token of `text` (PRON, VERB, PROPN, ...)."""
+    with _lock:
+        return tuple(t.pos_ for t in pipeline()(text))
+
+
 # Words of country names that name no country alone ("Republic of ...", "United ...").
 _GENERIC = set("the and of republic united islands island saint st state states democratic federal federated kingdom "
                "people's new north south east west central city sint plurinational bolivarian islamic arab".split())

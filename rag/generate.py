@@ -24,7 +24,7 @@ from .discourse import carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, gather
 from .judge import load as load_judge
-from .question import QuestionInfo, analyze, given_by
+from .question import QuestionInfo, analyze, given_by, names_nothing
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -193,7 +193,10 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray) -> str:
     """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
     answered by sentences that hold none; and a figure or date must stand in a paragraph that
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
-    Only the three best sentences count. Returns the reason, or "" when no rule refuses."""
+    Only the three best sentences count. And a question of function words only ("Who?") names
+    nothing to answer about. Returns the reason, or "" when no rule refuses."""
+    if names_nothing(qi.text):
+        return "the question names nothing to look for: ask about someone or something in the articles"
     top = np.argsort(-scores, kind="stable")[:3]
     if qi.accepts and not ev.column("typed")[top].any():
         return f"no sentence found holds the {qi.kind} asked for"

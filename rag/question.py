@@ -182,6 +182,24 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
     return any(not _said(qi.text, text, kind) for kind, text in found)
 
 
+# Function words (universal parts of speech): pronouns, determiners, auxiliaries, prepositions,
+# conjunctions, particles, interjections, punctuation.
+_FUNCTION = {"PRON", "DET", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "INTJ", "PUNCT", "SYM", "SPACE"}
+
+
+def names_nothing(question: str) -> bool:
+    """Is the question made of function words only ("Who?", "Why is that?"), so that it names
+    nothing the articles could be searched for? A follow-up is asked after its rewrite, which
+    carries the conversation's names (`rag.followup`).
+
+    >>> names_nothing("Who is he?"), names_nothing("Who won?"), names_nothing("When was that? (Merkel)")
+    (True, False, False)
+    """
+    from .entities import parts_of_speech
+
+    return all(pos in _FUNCTION for pos in parts_of_speech(question))
+
+
 def _said(question: str, entity: str, kind: str = "") -> bool:
     """Is the entity already in the question (then it cannot be the answer)? A person is named
     by their surname: "Angela Merkel" is said by a question that names Merkel."""

@@ -90,6 +90,8 @@ def test_rule_out(question, typed, typed_about, scores, reason):
         ("When was Nenad Nešić born?", "no date found is said of nenad, nešić"),
         ("How do I make spaghetti carbonara?", "the evidence is too weak"),
         ("How much money has the EU given Bosnia for accommodation?", "no sentence found holds the money asked for"),
+        ("Who?", "the question names nothing to look for"),
+        ("Why is that?", "the question names nothing to look for"),  # a first turn: nothing to carry over
     ],
 )
 def test_each_reason_to_abstain(seed_index, seed_config, question, reason):

@@ -241,3 +241,13 @@ def test_given_by_marks_what_the_conversation_said_and_keeps_every_term_when_all
     same = given_by(analyze("Who did Anna Berg host?"), history)
     assert same.new_terms == same.terms  # nothing new: every term counts, as without history
     assert given_by(analyze("Who did Anna Berg host?"), []).given == frozenset()
+
+
+def test_a_question_of_function_words_names_nothing():
+    from rag.question import names_nothing
+
+    for q in ("Who?", "Why is that?", "What about her?", "And?", "Hello!", "Who are you?"):
+        assert names_nothing(q), q
+    for q in ("Who won?", "Which one?", "What were the shoes made of?", "Wer ist der Bürgermeister?",
+              "When was that? (Lagos, Adebayo)"):  # a follow-up's carried names count
+        assert not names_nothing(q), q
