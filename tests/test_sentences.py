@@ -172,3 +172,36 @@ def test_pieces_are_cut_where_a_sentence_ends_best() -> None:
     assert set(cuts(numbered)) == {"n May 2018. The "}
     words = "refugees crossed the route " * 400  # no stop at all: any space
     assert all(c[11] == " " for c in cuts(words))
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        "Dr. Okafor arrived at 9 a.m. on Monday. The U.S. delegation followed.  It rained.",
+        'She said: "We agree. It is a start." Then she left. Then she left.',  # a repeated sentence
+        "  Leading spaces.   Inner  spaces. i.e. this; e.g. that. Prices rose 3.5 per cent in Q1. ",
+        "A. B. C. 1. First item. 2. Second item.",
+        "No final stop here",
+        "Mr. Smith (born 1950) retired. He was 70. St. Louis is in Missouri.",
+    ],
+)
+def test_sentences_found_back_as_pysbd_finds_them(para: str) -> None:
+    """`_segment` finds pysbd's sentences back in the text with str.find, not a compiled pattern
+    of each one: the very sentences pysbd's own `segment` gives."""
+    from rag.sentences import _segment, _segmenter
+
+    assert _segment(para) == _segmenter().segment(para)
+
+
+def test_pysbd_patterns_are_compiled_once() -> None:
+    """pysbd's modules call `re` through a cache that keeps their patterns (see _Patterns)."""
+    import sys
+
+    from rag.sentences import _Patterns, _compiled, _segmenter
+
+    _segmenter()
+    assert isinstance(sys.modules["pysbd.abbreviation_replacer"].re, _Patterns)
+    split_sentences("Dr. Okafor met Gov. Reyes at 5 p.m. in the U.K. on Friday.")
+    before = _compiled.cache_info().misses
+    split_sentences("Dr. Okafor met Gov. Reyes at 5 p.m. in the U.K. on Friday.")
+    assert _compiled.cache_info().misses == before  # nothing compiled a second time
