@@ -113,3 +113,14 @@ def test_embed_speed_workers_compares_side_by_side_with_one_session(beir):
         assert t["workers"] >= 2
     assert t["sentences_max_diff"] < 1e-6 and t["chunks_max_diff"] < 1e-6  # the same vectors either way
     assert t["sentences_per_s_workers"] > 0 and t["chunks_per_s_one_session"] > 0
+
+
+def test_split_speed_times_both_ways_and_checks_they_agree(beir):
+    from rag import sentences
+    from eval.split_speed import measure
+
+    before = sentences._segment
+    out = measure(beir, 3, rounds=1)
+    assert out["documents"] == 3 and out["sentences"] > 3 and out["same_spans"]
+    assert len(out["seconds"]["build"]) == len(out["seconds"]["pysbd"]) == 1
+    assert sentences._segment is before  # the build's way is put back
