@@ -8,7 +8,6 @@ imported only when a model is loaded, and keeps one loaded model per file for th
 from __future__ import annotations
 
 import json
-import os
 import queue
 import secrets
 import threading
@@ -18,15 +17,12 @@ from typing import Callable, Iterator
 
 from .errors import ConfigError, LLMError
 from .openai_chat import _Chunks, _one_line, _request
+from .threads import cores
 
 
 def _threads(threads: int) -> int:
     """Never more threads than this process may run on cores."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(int(threads), cores))
+    return max(1, min(int(threads), cores()))
 
 
 def _check_gguf(path: Path) -> None:

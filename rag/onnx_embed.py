@@ -34,6 +34,7 @@ from queue import SimpleQueue
 import numpy as np
 
 from .errors import ConfigError
+from .threads import cores
 
 EXPORTER = "4"  # bumped when the export below changes what it writes
 INT8_RUN = "alone"  # how int8 runs its texts (OnnxEncoder._slices): part of what an int8 vector is (Config.vectors)
@@ -189,10 +190,10 @@ class OnnxEncoder:
         if not pooling.get("pooling_mode_mean_tokens"):
             raise ConfigError(f"the onnx backends support mean-pooling models only; {folder.name} pools otherwise")
         model = str(onnx_file(folder, quantized=quantized))
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         dim = int(_json(folder / "config.json", {})["hidden_size"])
+        n = cores()
         return cls(_session(model), tokenizer(str(folder)), dim, alone=quantized, model=model,
-                   workers=min(cores, 4) if cores > 1 else 0)
+                   workers=min(n, 4) if n > 1 else 0)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One batch: (len(texts), dim) float32 rows of unit length; run in slices of at most

@@ -16,6 +16,7 @@ vector, rag.retrieve numpy's BLAS for the products that score a question's candi
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
@@ -74,3 +75,11 @@ def _set_blas(libs, counts) -> None:
         if clear is not None:
             clear(force=True)
         lib.set_num_threads(n)
+
+
+def cores() -> int:
+    """How many cores this process may run on (its CPU affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

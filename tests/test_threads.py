@@ -61,3 +61,11 @@ def test_blas_held_at_one_thread_while_any_holder_is_inside():
         t.join()
         assert set(seen["after the first left"]) == {1}
         assert _blas_threads() == before
+
+
+def test_cores_is_what_this_process_may_run_on():
+    import os
+
+    from rag.threads import cores
+
+    assert 1 <= cores() <= (os.cpu_count() or 1)
