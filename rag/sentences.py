@@ -44,7 +44,7 @@ def _segment(text: str) -> list[str]:
                 out.append(text[found:end])
                 prior = end
                 break
-            start = end if end > found else found + 1
+            start = end
     return out
 
 
