@@ -16,6 +16,9 @@ False
 True
 >>> roles_hold("The joint patrols will start in March.", ["They agreed to start the joint patrols in March."])
 True
+
+A figure keeps what it counts, too: "73 members" needs an evidence sentence that gives 73 of
+members, not one that gives 73 of something and another that speaks of members (`counts_hold`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from functools import lru_cache
 
 from .entities import pipeline
 from .lexical import tokenize
+from .question import _FIGURE, mentions
 
 _lock = threading.Lock()
 _CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "punct"}  # not part of the noun
@@ -112,3 +116,40 @@ def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> 
         return any(head in w or h in words for r in roles for h, w in found.get((verb, r), ()))
 
     return all(held(*claim) for claim in written)
+
+
+@lru_cache(maxsize=4096)
+def counted(text: str, stemmer: str = "english") -> frozenset[tuple[str, str]]:
+    """(figure, the stemmed noun it counts) for each figure in `text` that counts a noun.
+
+    >>> sorted(counted("Of the 129 seats, 73 went to 2.5 million voters."))
+    [('129', 'seat'), ('2.5', 'voter')]
+    """
+    with _lock:
+        doc = pipeline(("ner", "lemmatizer"))(text)
+    out = set()
+    for t in doc:
+        if not _FIGURE.fullmatch(t.text):
+            continue
+        n = t  # "2.5 million voters": 2.5 qualifies "million", which counts the voters
+        while n.dep_ in ("compound", "quantmod", "nummod") and n.head.like_num and n.head.i != n.i:
+            n = n.head
+        if n.dep_ == "nummod" and n.head.pos_ in ("NOUN", "PROPN"):
+            noun = tokenize([n.head.text], stemmer)[0]
+            if noun:
+                out.add((t.text, noun[0]))
+    return frozenset(out)
+
+
+def counts_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> bool:
+    """Does each figure `sentence` gives of a noun stand, in one evidence sentence, beside that noun?
+    Only a pair of evidence sentences can fail this where the words check passes: one gives the
+    figure, the other the noun ("Voters choose one member" and "73 are elected": not "73 members").
+
+    >>> counts_hold("73 members are elected.", ["Voters elect one member.", "Of the 129 seats, 73 are elected."])
+    False
+    >>> counts_hold("73 seats are elected.", ["Voters elect one member.", "Of the 129 seats, 73 are elected."])
+    True
+    """
+    return all(any(mentions(e, figure) and noun in tokenize([e], stemmer)[0] for e in evidence)
+               for figure, noun in counted(sentence, stemmer))

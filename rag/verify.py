@@ -4,7 +4,8 @@ A language model's citations are never taken on trust: each sentence it writes i
 the evidence sentences it was shown, and the `[n]` markers come from that match. A sentence is
 supported when one evidence sentence, or two together, hold every figure and every name it
 states and every one of its content words (stemmed: "agreed" is "agree"), a negation when it
-states one, and each of its verbs' subject and object in the same role (`rag.roles`):
+states one, each of its verbs' subject and object in the same role, and each figure beside what
+it counts (`rag.roles`):
 
 >>> evidence = ["Merkel met Orban in Vienna on Monday.", "Talks covered border controls."]
 >>> support("Merkel and Orban met in Vienna.", evidence)
@@ -27,7 +28,7 @@ import re
 
 from .lexical import tokenize
 from .question import _FIGURE, _NEGATION, mentions
-from .roles import roles_hold
+from .roles import counts_hold, roles_hold
 
 # Every content word, not most: with "most" (0.6 until now), a small model's "The centers were
 # profitable" passed on "centers" and "were" against "They lost money" (README, "Answers written
@@ -58,7 +59,9 @@ def support(sentence: str, evidence: list[str], stemmer: str = "english") -> lis
                 continue
             bag = set().union(*(bags[i] for i in group))
             coverage = sum(t in bag for t in terms) / len(terms) if terms else 1.0
-            if coverage >= MIN_COVERAGE and coverage > best[0] and roles_hold(sentence, [evidence[i] for i in group], stemmer):
+            held = [evidence[i] for i in group]
+            if (coverage >= MIN_COVERAGE and coverage > best[0] and roles_hold(sentence, held, stemmer)
+                    and counts_hold(sentence, held, stemmer)):
                 best = (coverage, group)
         if best[1]:
             return best[1]

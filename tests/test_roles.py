@@ -62,3 +62,12 @@ def test_a_reported_clause_reads_the_same_with_or_without_that():
     assert roles_hold("The mayor stressed safety must come first.", evidence)
     assert roles_hold("The mayor stressed that safety must come first.", evidence)
     assert not roles_hold("The mayor stressed cost must come first.", evidence)
+
+
+def test_a_figure_keeps_the_noun_it_counts():
+    from rag.roles import counted, counts_hold
+
+    assert counted("The fund paid 300 families and 2.5 million euros.") == {("300", "famili"), ("2.5", "euro")}
+    assert counts_hold("300 families were paid.", ["The fund paid 300 families."])
+    assert not counts_hold("300 euros were paid.", ["The fund paid 300 families.", "It paid in euros."])
+    assert counts_hold("It happened in 1999.", ["Nothing counts here: 1999 is a year."])  # a figure counting nothing

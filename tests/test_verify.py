@@ -32,3 +32,10 @@ def test_a_decade_is_a_figure_not_a_name_with_a_letter_s() -> None:
 
 def test_a_models_own_markers_are_not_trusted() -> None:
     assert sentences("Sarajevo hosted them [2]. It was Friday [1, 3].") == ["Sarajevo hosted them.", "It was Friday."]
+
+
+def test_a_pair_cannot_join_one_sentences_figure_to_anothers_noun() -> None:
+    # One sentence gives the figure, the other the noun: every word is covered, the claim is false
+    evidence = ["Voters elect one councillor in each district.", "Of the 61 seats, 40 are filled from lists."]
+    assert support("40 councillors are elected.", evidence) == []
+    assert support("Voters elect one councillor in each district; 40 seats are filled from lists.", evidence) == [0, 1]
