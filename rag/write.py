@@ -28,6 +28,7 @@ from .generate import NOT_FOUND, ExtractiveGenerator
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .lexical import tokenize
+from .question import analyze, has_candidate
 from .verify import FILLER, support
 from .verify import sentences as split_sentences
 
@@ -148,7 +149,9 @@ class Written:
     something the question does not ("The legitimate dynasty came after the Yuan dynasty" only
     restates "What legitimate dynasty came after the Yuan?"), and it rests on a sentence the
     extractive answerer would quote (`chosen`): which sentence answers is the judge's choice,
-    measured better than a small model's, and the model words it.
+    measured better than a small model's, and the model words it. The first sentence kept is the
+    answer, so it must hold the kind of thing asked for, as the quote must (`has_candidate`): "They
+    met on Thursday" does not answer "Where did they meet?", however true.
     """
 
     def __init__(self, evidence: list[str], sentence_ids: list[int], scores, candidates, gen: LLMGenerator,
@@ -156,6 +159,7 @@ class Written:
         self.evidence, self.sentence_ids, self.gen = evidence, sentence_ids, gen
         self.score_of = {int(s): float(v) for s, v in zip(candidates, scores)}
         self.asked = set(tokenize([question], gen.cfg.bm25_stemmer)[0]) if question else set()
+        self.qi = analyze(question, gen.cfg.bm25_stemmer) if question else None
         self.chosen = chosen
         self.text, self.citations, self.marker = "", [], {}
 
@@ -164,7 +168,8 @@ class Written:
         found = support(sent, self.evidence, self.gen.cfg.bm25_stemmer)
         says = [t for t in tokenize([sent], self.gen.cfg.bm25_stemmer)[0] if t not in FILLER]
         if (not found or REFUSAL.lower() in sent.lower() or all(t in self.asked for t in says)
-                or (self.chosen is not None and not any(self.sentence_ids[i] in self.chosen for i in found))):
+                or (self.chosen is not None and not any(self.sentence_ids[i] in self.chosen for i in found))
+                or (not self.citations and self.qi is not None and not has_candidate(self.qi, sent))):
             checks["dropped"].append(sent)
             return
         for i in found:

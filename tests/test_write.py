@@ -57,6 +57,17 @@ def test_a_sentence_that_only_restates_the_question_is_dropped(seed_index, seed_
     assert a.checks["written"] == ["The ministers agreed in Sarajevo to create a joint database."]
 
 
+def test_an_answer_must_open_with_the_kind_of_thing_asked_for(seed_index, seed_config, scripted_chat):
+    # "Where ...?" answered by a sentence that names no place answers another question
+    chat = scripted_chat("The ministers agreed on Thursday to create a database. "
+                         "The ministers agreed in Sarajevo on Thursday to create a database.")
+    _, a = run(seed_index, seed_config, chat)
+    assert a.checks["dropped"] == ["The ministers agreed on Thursday to create a database."]
+    assert a.text.startswith("The ministers agreed in Sarajevo")
+    _, a = run(seed_index, seed_config, scripted_chat("The ministers agreed on Thursday to create a database."))
+    assert a.checks["fell_back"] and "Sarajevo" in a.text
+
+
 def test_a_sentence_that_rests_on_evidence_the_judge_would_not_quote_is_dropped(seed_index, seed_config, scripted_chat):
     cfg = seed_config.with_(generator="local")
     vec = embed_query(Q, cfg.embedder)
