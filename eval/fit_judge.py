@@ -22,7 +22,7 @@ import numpy as np
 
 from rag import Config, load_index
 from rag.errors import InputError, RagError
-from rag.evidence import FEATURES
+from rag.evidence import FEATURES, corpus_figures
 from rag.generate import rule_out
 from rag.judge import PATH, QUESTION_FEATURES, question_features
 from rag.storage import _atomic_write
@@ -59,21 +59,22 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     ensure_index(ds.documents, cfg)
     idx = load_index(cfg, build_if_missing=False)
     gen = ExtractiveGenerator(idx, cfg)
+    figures = corpus_figures(idx)  # the rules see what the answerer's rules see
     vecs = embed([q["question"] for q in ds.questions], cfg.embedder, batch_size=cfg.batch_size, progress=cfg.progress)
     out = []
     for q, v in zip(ds.questions, vecs):
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
         gold = [q["answerable"] and contains_gold(idx.sentences[s].text, q["answers"]) for s in ev.sentence_ids.tolist()]
-        out.append({"article": q["gold"], "answerable": q["answerable"], "qi": qi, "ev": ev, "gold": np.array(gold, dtype=bool)})
+        out.append({"article": q["gold"], "answerable": q["answerable"], "qi": qi, "ev": ev, "figures": figures, "gold": np.array(gold, dtype=bool)})
     fitting = [(q, v) for q, v in zip(ds.questions, vecs) if q["gold"] in fit_articles]
     for q, v in fitting[::OFF_TOPIC_EVERY]:
         elsewhere = Filters(sources=tuple(sorted(fit_articles - {q["gold"]})))
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg, elsewhere))
-        out.append({"article": q["gold"], "answerable": False, "qi": qi, "ev": ev, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
+        out.append({"article": q["gold"], "answerable": False, "qi": qi, "ev": ev, "figures": figures, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
     extra_vecs = embed([q["question"] for q in extra], cfg.embedder, batch_size=cfg.batch_size) if extra else []
     for q, v in zip(extra, extra_vecs):
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
-        out.append({"article": q["article"], "answerable": False, "qi": qi, "ev": ev, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
+        out.append({"article": q["article"], "answerable": False, "qi": qi, "ev": ev, "figures": figures, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
     return out
 
 
@@ -141,7 +142,7 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     # answerable questions are refused.
     conf = []
     for r in (r for r in train if r["answerable"]):
-        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept))
+        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures")))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
     model["answer_ratio"] = answer_ratio([r["ev"].X @ choice + offset for r in train if r["answerable"]], QUOTED)
@@ -179,7 +180,7 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
     seen = []  # (judge confidence, reader log-odds, answerable, quoted sentence holds the answer, ruled out)
     for r in tqdm(train, desc="reader", unit="q", leave=False, disable=not sys.stderr.isatty()):
         ev, scores = r["ev"], judge.sentence_scores(r["ev"])
-        if rule_out(r["qi"], ev, scores):  # refused before the reader would be asked
+        if rule_out(r["qi"], ev, scores, r.get("figures")):  # refused before the reader would be asked
             seen.append((0.5, 0.0, r["answerable"], False, True))
             continue
         first = int(np.argmax(judge.choice_scores(ev)))
@@ -283,7 +284,7 @@ def report(rows: list[dict], model: dict, articles: set[str]) -> None:
             continue
         scores = judge.sentence_scores(r["ev"])
         c = judge.confidence(r["ev"], scores)
-        no = bool(rule_out(r["qi"], r["ev"], scores)) or c < judge.threshold
+        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"))) or c < judge.threshold
         conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
         chosen.append(bool(r["gold"][int(np.argmax(judge.choice_scores(r["ev"])))]))
     ans = [i for i, r in enumerate(r for r in rows if r["article"] in articles) if r["answerable"]]

@@ -17,7 +17,7 @@ import numpy as np
 
 from .calibrate import calibration
 from .lexical import tokenize
-from .question import _NEGATION, QuestionInfo, has_candidate, mentions
+from .question import _FIGURE, _NEGATION, QuestionInfo, has_candidate, mentions
 from .storage import Index
 from .types import Passage
 
@@ -117,3 +117,13 @@ def paragraph(idx: Index, sentence_id: int) -> str:
     start = doc.text.rfind("\n", 0, sent.start) + 1
     end = doc.text.find("\n", sent.end)
     return f"{doc.title}\n{doc.text[start:end if end >= 0 else len(doc.text)]}"
+
+
+def corpus_figures(idx: Index) -> frozenset[str]:
+    """Every figure the articles and their headlines state, commas dropped ("5,000" is 5000): a
+    question that names a figure none of them states asks about something they do not cover."""
+    figures = idx.cache.get("figures")
+    if figures is None:
+        text = (f"{d.title}\n{d.text}" for d in idx.documents.values())
+        figures = idx.cache["figures"] = frozenset(f.replace(",", "") for t in text for f in _FIGURE.findall(t))
+    return figures

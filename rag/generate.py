@@ -22,9 +22,9 @@ import numpy as np
 from .config import Config
 from .discourse import carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, gather
+from .evidence import Evidence, corpus_figures, gather
 from .judge import load as load_judge
-from .question import QuestionInfo, analyze, given_by, names_nothing
+from .question import _FIGURE, QuestionInfo, analyze, given_by, names_nothing
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -139,7 +139,7 @@ class ExtractiveGenerator:
         if not len(scores):
             return 0.0, "nothing relevant retrieved"
         confidence = self.judge.confidence(ev, scores)
-        reason = rule_out(qi, ev, scores)
+        reason = rule_out(qi, ev, scores, corpus_figures(self.idx))
         threshold = self.judge.threshold
         if not reason and log_odds is not None and self.judge.reader and self.cfg.reader != "off":
             try:
@@ -189,14 +189,19 @@ def quoted_span(idx, sent) -> tuple[int, int]:
 FIGURES = ("number", "money", "date")
 
 
-def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray) -> str:
+def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozenset[str] | None = None) -> str:
     """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
     answered by sentences that hold none; and a figure or date must stand in a paragraph that
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
-    Only the three best sentences count. And a question of function words only ("Who?") names
-    nothing to answer about. Returns the reason, or "" when no rule refuses."""
+    Only the three best sentences count. A question that names a figure no article states
+    ("Who won the election of 2022?", `figures`: `corpus_figures`) is about something they do not
+    cover. And a question of function words only ("Who?") names nothing to answer about.
+    Returns the reason, or "" when no rule refuses."""
     if names_nothing(qi.text):
         return "the question names nothing to look for: ask about someone or something in the articles"
+    unsaid = [f for f in qi.salient if figures is not None and _FIGURE.fullmatch(f) and f.replace(",", "") not in figures]
+    if unsaid:
+        return f"the articles never mention {', '.join(unsaid)}"
     top = np.argsort(-scores, kind="stable")[:3]
     if qi.accepts and not ev.column("typed")[top].any():
         return f"no sentence found holds the {qi.kind} asked for"

@@ -85,7 +85,7 @@ def test_rule_out(question, typed, typed_about, scores, reason):
         ("Which football club won the Champions League?", "the evidence is too weak"),  # off-topic
         ("How do vaccines work?", "the evidence is too weak"),  # off-topic
         ("How tall is Cerar?", "no sentence found holds the number asked for"),
-        ("How many asylum applications did Slovenia receive in 2015?", "no number found is said of slovenia, 2015"),  # 2015 in no article
+        ("How many asylum applications did Slovenia receive in 2015?", "the articles never mention 2015"),  # 2015 in no article
         ("How many illegal entries did Croatia register in the first five months of the year?", "no number found is said of croatia"),
         ("When was Nenad Nešić born?", "no date found is said of nenad, nešić"),
         ("How do I make spaghetti carbonara?", "the evidence is too weak"),
