@@ -120,10 +120,17 @@ def paragraph(idx: Index, sentence_id: int) -> str:
 
 
 def corpus_figures(idx: Index) -> frozenset[str]:
-    """Every figure the articles and their headlines state, commas dropped ("5,000" is 5000): a
-    question that names a figure none of them states asks about something they do not cover."""
+    """Every figure the articles, their headlines and their dates state, commas dropped ("5,000" is
+    5000): a question that names a figure none of them states asks about something they do not cover.
+
+    >>> from types import SimpleNamespace
+    >>> from rag.types import Document
+    >>> doc = Document("a.txt", "The vote of 2019", "About 5,000 came.", date="2021-03-04")
+    >>> sorted(corpus_figures(SimpleNamespace(cache={}, documents={"a.txt": doc})))
+    ['03', '04', '2019', '2021', '5000']
+    """
     figures = idx.cache.get("figures")
     if figures is None:
-        text = (f"{d.title}\n{d.text}" for d in idx.documents.values())
+        text = (f"{d.title}\n{d.text}\n{d.date or ''}" for d in idx.documents.values())
         figures = idx.cache["figures"] = frozenset(f.replace(",", "") for t in text for f in _FIGURE.findall(t))
     return figures
