@@ -62,7 +62,16 @@ def read_corpus(path: Path, *, max_bytes: int | None = None) -> Corpus:
     path = Path(path)
     root = path if path.is_dir() else path.parent
     articles, skipped = _scan(path, _max_bytes(max_bytes))
-    return Corpus([read_file(p, p.relative_to(root).as_posix()) for p in articles], skipped)
+    read = [(p.is_symlink(), read_file(p, p.relative_to(root).as_posix())) for p in articles]
+    # An exact copy (or a link to a file of the corpus) is read once: two would each lose every
+    # line as "repeated across articles". The file itself is kept rather than a link to it.
+    keeper = {}
+    for link, f in sorted(read, key=lambda lf: lf[0]):
+        keeper.setdefault(f.sha256, f.doc_id)
+    for _, f in read:
+        if keeper[f.sha256] != f.doc_id:
+            skipped[f.doc_id] = f"the same bytes as {keeper[f.sha256]}"
+    return Corpus([f for _, f in read if keeper[f.sha256] == f.doc_id], dict(sorted(skipped.items())))
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -89,6 +98,8 @@ def _scan(path: Path, max_bytes: int) -> tuple[list[Path], dict[str, str]]:
         if p.suffix.lower() not in SUFFIXES and not (p.is_symlink() and p.is_dir()):
             continue
         why = _leaves(p, real_root) if p is not path else None
+        if why is None and not _printable_name(p.relative_to(root).as_posix()):
+            why = "a file name that is not valid UTF-8 or holds control characters: rename it"
         if why is None and p.is_file() and p.stat().st_size > max_bytes:
             why = (f"{p.stat().st_size / 1_000_000:.3g} MB, over the {max_bytes / 1_000_000:g} MB limit "
                    f"(the max_file_mb setting, RAG_MAX_FILE_MB)")
@@ -130,12 +141,37 @@ def _leaves(p: Path, real_root: Path) -> str | None:
     return None
 
 
+def _printable_name(name: str) -> bool:
+    """Can the name be written to the index (UTF-8) and printed as it is (no control characters)?"""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8, kept by the file system's surrogateescape
+        return False
+    return not _CONTROL.search(name)
+
+
+# Terminal control sequences (colours, window titles, screen clears) and the other control
+# characters: an article is data, and must not drive the terminal it is printed on.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """`text` without terminal control sequences or control characters (tabs and line breaks stay).
+
+    >>> inert("Quokkas \x1b[31mred\x1b[0m on \x1b]0;PWNED\x07Rottnest\x08\x08.")
+    'Quokkas red on Rottnest.'
+    """
+    return _CONTROL.sub("", _ESCAPES.sub("", text))
+
+
 def read_file(path: Path, doc_id: str) -> SourceFile:
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from None
     text, note = decode(raw, path)
+    text = inert(text)
     sha = hashlib.sha256(raw).hexdigest()
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "html":

@@ -215,11 +215,12 @@ def test_a_link_out_of_the_corpus_is_not_followed_and_is_reported(tmp_path) -> N
     (corpus / "gone.txt").symlink_to(corpus / "nowhere.txt")
     (corpus / "loop.txt").symlink_to("loop.txt")
     result = read_corpus(corpus)
-    assert [f.doc_id for f in result.files] == ["alias.txt", "good.txt", "sub/real.txt"]
-    assert result.files[0].lines == ("Inside", "An article inside the corpus.")
+    assert [f.doc_id for f in result.files] == ["good.txt", "sub/real.txt"]  # alias.txt: read once, as itself
+    assert result.files[1].lines == ("Inside", "An article inside the corpus.")
     assert all("hunter2" not in line and "root:" not in line for f in result.files for line in f.lines)
     real = secret.resolve()
     assert result.skipped == {
+        "alias.txt": "the same bytes as sub/real.txt",
         "archive": f"a link to {real.parent}, outside the corpus folder: not followed",
         "gone.txt": "a link that leads nowhere",
         "loop.txt": "a link that leads nowhere",
@@ -235,7 +236,7 @@ def test_a_corpus_reached_through_a_link_is_read(tmp_path) -> None:
     (tmp_path / "real" / "b.txt").symlink_to("a.txt")
     (tmp_path / "news").symlink_to(tmp_path / "real", target_is_directory=True)
     result = read_corpus(tmp_path / "news")
-    assert [f.doc_id for f in result.files] == ["a.txt", "b.txt"] and result.skipped == {}
+    assert [f.doc_id for f in result.files] == ["a.txt"] and result.skipped == {"b.txt": "the same bytes as a.txt"}
 
 
 def test_a_file_named_by_the_user_is_read_even_through_a_link(tmp_path) -> None:
@@ -323,3 +324,32 @@ def test_txt_with_a_single_markdown_hint_is_left_alone(tmp_path) -> None:
     assert not _looks_markdown(text)
     (f,) = read_files(_write(tmp_path / "a.txt", text))
     assert f.lines == ("Headline", "# not a heading, one hint only", "Body with **stars**.")
+
+
+def test_terminal_control_sequences_in_an_article_are_dropped(tmp_path) -> None:
+    # An article is data: printed by `rag ask`, it must not set the window title or clear the screen
+    (tmp_path / "evil.txt").write_bytes(b"Evil \x1b[31mRed\x1b[0m Headline\n\nQuokkas on \x1b]0;PWNED\x07Rottnest"
+                                        b"\x1b[2J on Sunday.\nThe count\x08\x08 is held in March.\tTabs stay.\r\n")
+    (f,) = read_files(tmp_path)
+    assert f.lines == ("Evil Red Headline", "", "Quokkas on Rottnest on Sunday.", "The count is held in March.\tTabs stay.")
+
+
+def test_an_exact_copy_is_read_once_and_reported(tmp_path) -> None:
+    text = "Bridge opens\n\nThe bridge opened on Tuesday.\n"
+    for name in ("a.txt", "b.txt", "c.md"):
+        (tmp_path / name).write_text(text)
+    (tmp_path / "d.txt").write_text(text + "It cost 42 million euros.\n")
+    corpus = read_corpus(tmp_path)
+    assert [f.doc_id for f in corpus.files] == ["a.txt", "d.txt"]
+    assert corpus.skipped == {"b.txt": "the same bytes as a.txt", "c.md": "the same bytes as a.txt"}
+
+
+def test_a_file_name_that_cannot_be_printed_is_left_out_and_reported(tmp_path) -> None:
+    (tmp_path / "good.txt").write_text("Headline\n\nBody.\n")
+    bad = os.fsencode(tmp_path) + b"/lat\xffin.txt"
+    with open(bad, "wb") as f:
+        f.write(b"Headline\n\nAnother body.\n")
+    (tmp_path / "bell\x07.txt").write_text("Headline\n\nA third body.\n")
+    corpus = read_corpus(tmp_path)
+    assert [f.doc_id for f in corpus.files] == ["good.txt"]
+    assert len(corpus.skipped) == 2 and all("rename it" in why for why in corpus.skipped.values())
