@@ -9,6 +9,7 @@ index built with other values is refused (see `rag.storage.check_settings`).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -133,6 +134,12 @@ class Config:
         return cfg
 
     def validate(self) -> None:
+        for f in fields(self):  # NaN compares unequal to itself and slips through every range check below
+            value = getattr(self, f.name)
+            if isinstance(value, float) and (math.isnan(value) or (math.isinf(value) and f.name != "lock_wait")):
+                raise ConfigError(f"{f.name} must be a finite number, not {value}")
+        if self.bm25_k1 < 0 or not 0.0 <= self.bm25_b <= 1.0:
+            raise ConfigError(f"bm25_k1 must be 0 or more and bm25_b between 0 and 1, not {self.bm25_k1} and {self.bm25_b}")
         if self.mode not in MODES:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         if self.chunk_tokens < 16:
@@ -197,9 +204,16 @@ class Config:
 
 
 def _parse(name: str, raw: str, kind: type):
+    """An environment variable's text -> the setting's type; the error names the variable."""
     if kind is bool:
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    return _coerce(name, raw, kind)
+        word = raw.strip().lower()
+        if word not in ("1", "true", "yes", "on", "0", "false", "no", "off", ""):
+            raise ConfigError(f"RAG_{name.upper()} must be true or false (1/0, yes/no, on/off), not {raw!r}")
+        return word in ("1", "true", "yes", "on")
+    try:
+        return _coerce(name, raw, kind)
+    except ConfigError:
+        raise ConfigError(f"RAG_{name.upper()} must be {'an' if kind is int else 'a'} {kind.__name__}, not {raw!r}") from None
 
 
 def _coerce(name: str, value, kind: type):

@@ -125,8 +125,14 @@ def test_boundary_values_are_valid(overrides: dict) -> None:
 @pytest.mark.parametrize(
     "name, raw, message",
     [
-        ("RAG_TOP_K", "seven", "top_k expects int"),
-        ("RAG_BM25_B", "high", "bm25_b expects float"),
+        ("RAG_TOP_K", "seven", "RAG_TOP_K must be an int, not 'seven'"),
+        ("RAG_BM25_B", "high", "RAG_BM25_B must be a float"),
+        ("RAG_PROGRESS", "maybe", "RAG_PROGRESS must be true or false"),
+        ("RAG_W_DENSE", "nan", "w_dense must be a finite number"),
+        ("RAG_W_BM25", "inf", "w_bm25 must be a finite number"),
+        ("RAG_BM25_K1", "nan", "bm25_k1 must be a finite number"),
+        ("RAG_BM25_B", "-7", "bm25_b between 0 and 1"),
+        ("RAG_MAX_FILE_MB", "nan", "max_file_mb must be a finite number"),
         ("RAG_MODE", "fast", "mode must be one of"),
         ("RAG_TOP_K", "0", "top_k must be at least 1"),
         ("RAG_MIN_CONFIDENCE", "2", "min_confidence must be between 0 and 1"),
@@ -136,6 +142,12 @@ def test_bad_env_value(monkeypatch, name: str, raw: str, message: str) -> None:
     monkeypatch.setenv(name, raw)
     with pytest.raises(ConfigError, match=message):
         Config.load()
+
+
+def test_lock_wait_may_be_infinite_but_no_setting_may_be_nan() -> None:
+    assert Config.load(lock_wait=float("inf")).lock_wait == float("inf")  # --wait
+    with pytest.raises(ConfigError, match="lock_wait must be a finite number"):
+        Config().with_(lock_wait=float("nan"))
 
 
 def test_with_changes_and_validates() -> None:
