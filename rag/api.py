@@ -24,6 +24,8 @@ from .types import Answer, Passage
 _lock = threading.Lock()
 _loaded: dict[str, tuple[str, Index]] = {}  # index folder -> (generation, Index)
 MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_MESSAGES = 10  # the turns a follow-up is read against (rag.followup reads the last few)
+MAX_HISTORY_CHARS = 8000  # of each of them
 
 
 def load_index(cfg: Config, *, build_if_missing: bool = True) -> Index:
@@ -51,7 +53,7 @@ def search(
     question: str, *, top_k: int | None = None, filters: Filters | None = None, config: Config | None = None
 ) -> list[Passage]:
     """The passages retrieval finds for `question`, best first."""
-    cfg = (config or Config.load()).with_(top_k=top_k)
+    cfg = _settings(top_k, filters, config)
     question = _check(question)
     from .embed import embed_query
 
@@ -74,7 +76,7 @@ def stream(
     ("and what did he say about Greece?") is rewritten into a standalone question first
     (`rag.followup`); `Answer.standalone` shows the rewrite.
     """
-    cfg = (config or Config.load()).with_(top_k=top_k)
+    cfg = _settings(top_k, filters, config)
     question = _check(question)
     history = _check_history(history)
     from .generate import make_generator
@@ -153,7 +155,20 @@ def _check_history(history: list[dict] | None) -> list[dict]:
         if not isinstance(content, str):
             raise InputError(f'history[{i}]["content"] must be text (a str), not {type(content).__name__}')
         _check_text(content, f'history[{i}]["content"]')
-    return list(history)
+    # Only the last turns are read (`rag.followup`), and only so much of each: a pasted book in
+    # the history must not cost minutes of tagging.
+    return [{**m, "content": m["content"][:MAX_HISTORY_CHARS]} for m in history[-MAX_HISTORY_MESSAGES:]]
+
+
+def _settings(top_k, filters, config) -> Config:
+    """The settings of one call, or an InputError naming the argument of the wrong type."""
+    if config is not None and not isinstance(config, Config):
+        raise InputError(f"config must be a rag.Config, not {type(config).__name__}")
+    if filters is not None and not isinstance(filters, Filters):
+        raise InputError(f"filters must be a rag.Filters, not {type(filters).__name__}")
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int)):
+        raise InputError(f"top_k must be a whole number, not {top_k!r}")
+    return (config or Config.load()).with_(top_k=top_k)
 
 
 def _check_text(text: str, what: str) -> None:

@@ -12,6 +12,7 @@ depend on which other chunks are candidates.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,19 @@ from .fuse import fuse
 from .storage import Index
 from .threads import blas_one_thread
 from .types import Passage
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _is_day(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -39,13 +53,17 @@ class Filters:
     def __post_init__(self):
         import datetime as dt
 
+        if isinstance(self.sources, str):  # one article named: not a sequence of one-letter names
+            object.__setattr__(self, "sources", (self.sources,))
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            try:
-                if value is not None:
-                    dt.date.fromisoformat(value)
-            except ValueError:
-                raise InputError(f"{name.replace('_', ' ')} must be a date as YYYY-MM-DD, not {value!r}") from None
+            if isinstance(value, dt.date):
+                object.__setattr__(self, name, value.isoformat()[:10])
+            elif value is not None and not (isinstance(value, str) and _ISO_DAY.fullmatch(value) and _is_day(value)):
+                # Only YYYY-MM-DD: dates are compared as text, and fromisoformat also takes "20180705"
+                raise InputError(f"{name} (--{name.replace('_', '-')}) must be a date as YYYY-MM-DD, not {value!r}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InputError(f"date_from ({self.date_from}) is after date_to ({self.date_to}): no article can be in between")
 
     def allows(self, doc_id: str, date: str | None) -> bool:
         if self.sources and doc_id not in self.sources:

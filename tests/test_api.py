@@ -117,7 +117,12 @@ def test_answer_builds_a_missing_index(tmp_path):
     "filters, expected",
     [
         (dict(date_from="July 2018"), "YYYY-MM-DD"),
+        (dict(date_to="20180705"), "YYYY-MM-DD"),  # fromisoformat takes it; compared as text, it would let 2018-07-06 in
+        (dict(date_from="2018-W27-6"), "YYYY-MM-DD"),
+        (dict(date_from=2018), "YYYY-MM-DD"),
+        (dict(date_from="2020-01-01", date_to="2010-01-01"), "is after date_to"),
         (dict(sources=("nope.txt",)), "no article named 'nope.txt'"),
+        (dict(sources="nope.txt"), "no article named 'nope.txt'"),  # one name, not four letters
     ],
 )
 def test_bad_filters_are_input_errors(seed_config, filters, expected):
@@ -222,3 +227,25 @@ def test_no_history_is_none_or_empty(seed_config):
     for history in (None, []):
         a = rag.answer(DATABASE_Q, history=history, config=seed_config)
         assert not a.abstained and "Sarajevo" in a.text
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    (dict(top_k="3"), "top_k must be a whole number"),
+    (dict(top_k=2.5), "top_k must be a whole number"),
+    (dict(filters={"sources": ["a.txt"]}), "filters must be a rag.Filters, not dict"),
+    (dict(filters="a.txt"), "filters must be a rag.Filters, not str"),
+    (dict(config="x"), "config must be a rag.Config, not str"),
+])
+def test_arguments_of_the_wrong_type_are_input_errors(kwargs, expected):
+    with pytest.raises(InputError, match=expected):
+        rag.answer("Where did the ministers meet?", **kwargs)
+    with pytest.raises(InputError, match=expected):
+        rag.search("Where did the ministers meet?", **kwargs)
+
+
+def test_a_long_history_is_read_only_in_its_last_turns(seed_config):
+    from rag.api import MAX_HISTORY_CHARS, _check_history
+
+    history = [{"role": "user", "content": "x " * 100_000}] * 30
+    kept = _check_history(history)
+    assert len(kept) == 10 and all(len(m["content"]) == MAX_HISTORY_CHARS for m in kept)

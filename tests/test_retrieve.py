@@ -106,3 +106,11 @@ def test_dense_mode_needs_no_calibration_sample(seed_index, seed_config):
     cfg = seed_config.with_(mode="dense")
     rank(seed_index, Q, embed_query(Q, cfg.embedder), cfg)
     assert "calibration" not in seed_index.cache
+
+
+def test_filters_take_a_date_object_and_a_single_source_name():
+    import datetime as dt
+
+    f = Filters(sources="a.txt", date_from=dt.date(2018, 7, 6))
+    assert f.sources == ("a.txt",) and f.date_from == "2018-07-06"
+    assert f.allows("a.txt", "2018-07-06") and not f.allows("a.txt", "2018-07-05")
