@@ -273,11 +273,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except OSError as err:  # a folder we cannot write, a full disk: the user's to fix
-        print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        why = err.strerror or str(err)
+        if err.errno is None and _disk_full(getattr(args, "index_dir", None)):  # numpy: "32 requested and 15 written"
+            why = f"no space left on device ({why})"
+        print(f"error: {why}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _disk_full(index_dir) -> bool:
+    """Is the disk that holds the index (nearly) full? Some writers say only how much they wrote."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(index_dir or Config().index_dir).free < 1_000_000
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

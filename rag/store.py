@@ -21,6 +21,7 @@ Ids are the caller's, never row numbers (an index file written before ids existe
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 from pathlib import Path
@@ -258,7 +259,14 @@ class FaissStore:
     def save(self, path: Path) -> None:
         import faiss
 
-        atomic_save(path, lambda tmp: faiss.write_index(self.index, str(tmp)))
+        def write(tmp: Path) -> None:
+            try:
+                faiss.write_index(self.index, str(tmp))
+            except RuntimeError as err:  # FAISS reports a full disk as a C++ error: it is an OSError
+                why = str(err).rsplit("(", 1)[-1].rstrip(") \n") if "(" in str(err) else "FAISS could not write it"
+                raise OSError(errno.EIO, why, str(path)) from None
+
+        atomic_save(path, write)
 
     @classmethod
     def open(cls, path: Path) -> "FaissStore":

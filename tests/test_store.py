@@ -220,3 +220,11 @@ def test_ivf_delete_and_add_after_training(tmp_path) -> None:
     assert s.search(base[3], 1)[1].tolist() != [3]
     s.save(tmp_path / "x.faiss")
     assert FaissStore.open(tmp_path / "x.faiss").ids().tolist() == s.ids().tolist()
+
+
+def test_a_store_that_cannot_be_written_is_an_os_error_not_a_faiss_crash(tmp_path):
+    # FAISS raises RuntimeError for a full disk or a missing folder; the CLI turns OSError into one line
+    store = FaissStore(np.eye(3, dtype=np.float32))
+    with pytest.raises(OSError) as err:
+        store.save(tmp_path / "no-such-folder" / "dense.faiss")
+    assert "no-such-folder" in str(err.value.filename)
