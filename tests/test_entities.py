@@ -51,3 +51,14 @@ def test_a_missing_model_is_a_config_error(monkeypatch) -> None:
     monkeypatch.setattr(ents, "MODEL", "no_such_spacy_model_xyz")
     with pytest.raises(ConfigError, match="no_such_spacy_model_xyz"):
         ents.pipeline.__wrapped__()  # the cached loader itself is left untouched
+
+
+def test_a_figure_in_a_currency_is_money():
+    entities = ents.entities
+    from rag.question import analyze, has_candidate
+
+    # The small model tags "42 million euros" as a number; "€42 million" it tags as money
+    assert entities("The bridge cost 42 million euros, officials said.") == (("money", "42 million euros"),)
+    assert entities("They were paid 300 dollars each.")[0] == ("money", "300 dollars")
+    assert entities("Three people came.")[0][0] == "number" and entities("The vote marks a turning point.") == ()
+    assert has_candidate(analyze("How much did the bridge cost?"), "It cost 42 million euros, officials said.")
