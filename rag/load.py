@@ -176,9 +176,35 @@ def read_file(path: Path, doc_id: str) -> SourceFile:
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "html":
         return _from_html(text, doc_id, sha, path, note)
+    meta: dict[str, str] = {}
     if kind == "markdown" or _looks_markdown(text):
+        text, meta = _front_matter(text)
         text = _strip_markdown(text)
-    return SourceFile(doc_id, tuple(text.splitlines()), sha, note=note)
+    date = meta.get("date", "")[:10]
+    url = next((meta[k] for k in ("url", "link", "canonical", "canonical_url") if meta.get(k, "").startswith("http")), None)
+    return SourceFile(doc_id, tuple(text.splitlines()), sha, title=meta.get("title") or None, url=url,
+                      date=date if re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None, note=note)
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def _front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """Markdown's YAML front matter (Jekyll, Hugo) -> (the text after it, its top-level `key: value`s).
+    Only plain values are read (title, date, url): the block is metadata, not article text.
+
+    >>> _front_matter('---\\ntitle: "Pelicans return"\\ndate: 2024-05-02T09:00:00Z\\ntags: [a, b]\\n---\\nBody.')
+    ('Body.', {'title': 'Pelicans return', 'date': '2024-05-02T09:00:00Z', 'tags': '[a, b]'})
+    """
+    m = _FRONT.match(text)
+    if not m:
+        return text, {}
+    meta = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key[:1].isspace() and not key.startswith("-"):
+            meta[key.strip().lower()] = value.strip().strip("'\"")
+    return text[m.end():], meta
 
 
 _BOMS = (  # longest first: the UTF-32-LE mark begins with the UTF-16-LE one
@@ -287,6 +313,8 @@ def _strip_markdown(text: str) -> str:
     'Title\\nRead this http://x.org a'
     """
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
+    text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.M)  # a block quote's marker
+    text = re.sub(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+(?=.*\w)", "", text, flags=re.M)  # a list item's
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
     text = re.sub(r"<(https?://[^>]+)>", r"\1", text)  # <url> -> url
     while True:  # nested emphasis ("***a** b*") unwraps one layer per pass

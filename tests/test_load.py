@@ -300,6 +300,9 @@ def test_html_without_article_text_is_read_as_empty(tmp_path) -> None:
         ("Source: <http://www.balkaninsight.com/en/a-06-07-2018>", "Source: http://www.balkaninsight.com/en/a-06-07-2018"),
         ("**unbalanced bold", "unbalanced bold"),
         ("Line one\n## Line two", "Line one\nLine two"),
+        ("- The line is 9 km long.\n* It opened in May.\n1. First.", "The line is 9 km long.\nIt opened in May.\nFirst."),
+        ("> A quoted line", "A quoted line"),
+        ("* * *", "* * *"),  # a thematic break, not a list item: the cleaner drops it as a rule
     ],
 )
 def test_strip_markdown(markdown: str, plain: str) -> None:
@@ -353,3 +356,11 @@ def test_a_file_name_that_cannot_be_printed_is_left_out_and_reported(tmp_path) -
     corpus = read_corpus(tmp_path)
     assert [f.doc_id for f in corpus.files] == ["good.txt"]
     assert len(corpus.skipped) == 2 and all("rename it" in why for why in corpus.skipped.values())
+
+
+def test_markdown_front_matter_gives_title_date_and_url_and_is_not_text(tmp_path) -> None:
+    text = ('---\ntitle: "Pelicans return to the lagoon"\ndate: 2024-05-02T09:00:00Z\nauthor: secret_author\n'
+            'url: https://news.example.org/pelicans\ntags: [a, b]\n---\n\nThe pelicans came back on Monday.\n')
+    (f,) = read_files(_write(tmp_path / "p.md", text))
+    assert (f.title, f.date, f.url) == ("Pelicans return to the lagoon", "2024-05-02", "https://news.example.org/pelicans")
+    assert f.lines == ("", "The pelicans came back on Monday.")
