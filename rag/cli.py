@@ -103,11 +103,22 @@ def cmd_index(args) -> int:
     return 0
 
 
+def _index_or_corpus(args, cfg: Config) -> Config:
+    """A folder named with --index-dir that holds no index is not filled with the default corpus
+    unasked (a failed `rag index` there would otherwise be followed by answers from seeds/)."""
+    if args.index_dir is not None and args.corpus is None and not (cfg.index_dir / "manifest.json").exists():
+        from .errors import IndexMissingError
+
+        raise IndexMissingError(f"no index in {cfg.index_dir}: build one with `rag index FOLDER --index-dir "
+                                f"{cfg.index_dir}`, or add --corpus FOLDER to build it from FOLDER now")
+    return cfg
+
+
 def cmd_ask(args) -> int:
     from .api import answer
     from .retrieve import Filters
 
-    cfg = _config(args)
+    cfg = _index_or_corpus(args, _config(args))
     filters = Filters(tuple(args.source or ()), args.date_from, args.date_to)
     question, replaced = _argument_text(args.question)
     if replaced:
@@ -198,7 +209,7 @@ def cmd_bench(args) -> int:
 def cmd_chat(args) -> int:
     from ui.app import main as launch
 
-    launch(host=args.host, port=args.port, config=_config(args), auth_file=args.auth_file)
+    launch(host=args.host, port=args.port, config=_index_or_corpus(args, _config(args)), auth_file=args.auth_file)
     return 0
 
 

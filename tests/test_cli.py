@@ -257,3 +257,11 @@ def test_chat_logs_the_build_of_its_first_start_when_not_on_a_terminal(tmp_path)
         assert expected in text, text
     assert "\r" not in text  # no progress bars in a log
     assert (tmp_path / "idx" / "manifest.json").exists()
+
+
+def test_ask_in_an_index_folder_with_no_index_does_not_fill_it_with_the_seeds(tmp_path):
+    empty = tmp_path / "idx"
+    empty.mkdir()
+    r = rag("ask", "Where did the Balkan ministers meet?", "--index-dir", str(empty))
+    assert r.returncode == 1 and r.stderr.startswith("error: no index in") and r.stderr.count("\n") == 1, r.stderr
+    assert "--corpus FOLDER" in r.stderr and list(empty.iterdir()) == []
