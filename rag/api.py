@@ -127,9 +127,9 @@ def _check(question: str) -> str:
     if not isinstance(question, str):
         raise InputError(f"the question must be text (a str), not {type(question).__name__}")
     _check_text(question, "the question")
-    text = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", question)  # ANSI escapes such as \x1b[31m
-    # The C0/C1 control characters that are not whitespace (whitespace ones are split below).
-    text = " ".join(re.sub(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]", "", text).split())
+    from .load import inert
+
+    text = " ".join(inert(question).split())  # no terminal escapes or control characters; one line
     if not text:
         raise InputError("the question is empty: ask something about the articles")
     if len(question) > MAX_QUESTION_CHARS:

@@ -71,14 +71,17 @@ def entities(text: str) -> tuple[tuple[str, str], ...]:
         doc = pipeline()(text)
     out = []
     for e in doc.ents:
-        kind = KIND_OF_LABEL.get(e.label_, "other")
-        unit = e[-1] if e[-1].lower_.rstrip("s") in currencies() else doc[e.end] if e.end < len(doc) else None
-        if kind == "number" and unit is not None and unit.lower_.rstrip("s") in currencies():
-            kind, text_ = "money", doc[e.start:max(e.end, unit.i + 1)].text.lower()
-        else:
-            text_ = e.text.lower()
-        out.append((kind, text_))
+        kind, span = KIND_OF_LABEL.get(e.label_, "other"), e
+        if kind == "number" and _is_currency(e[-1]):  # "42 million euros"
+            kind = "money"
+        elif kind == "number" and e.end < len(doc) and _is_currency(doc[e.end]):  # "42 million" + "euros"
+            kind, span = "money", doc[e.start:e.end + 1]
+        out.append((kind, span.text.lower()))
     return tuple(out)
+
+
+def _is_currency(token) -> bool:
+    return token.lower_.rstrip("s") in currencies()
 
 
 # Words that end an ISO 4217 currency name but mostly mean something else in English text.

@@ -66,7 +66,7 @@ def read_corpus(path: Path, *, max_bytes: int | None = None) -> Corpus:
     # An exact copy (or a link to a file of the corpus) is read once: two would each lose every
     # line as "repeated across articles". The file itself is kept rather than a link to it.
     keeper = {}
-    for link, f in sorted(read, key=lambda lf: lf[0]):
+    for _, f in sorted(read, key=lambda lf: lf[0]):
         keeper.setdefault(f.sha256, f.doc_id)
     for _, f in read:
         if keeper[f.sha256] != f.doc_id:
@@ -147,22 +147,24 @@ def _printable_name(name: str) -> bool:
         name.encode("utf-8")
     except UnicodeEncodeError:  # a byte that is not UTF-8, kept by the file system's surrogateescape
         return False
-    return not _CONTROL.search(name)
+    return not (_CONTROL.search(name) or _BREAKS.search(name))
 
 
 # Terminal control sequences (colours, window titles, screen clears) and the other control
 # characters: an article is data, and must not drive the terminal it is printed on.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")  # control characters that are whitespace: page, record breaks
 
 
 def inert(text: str) -> str:
-    """`text` without terminal control sequences or control characters (tabs and line breaks stay).
+    r"""`text` without terminal control sequences or control characters; those that are whitespace
+    (a form feed, NEL) become line breaks.
 
-    >>> inert("Quokkas \x1b[31mred\x1b[0m on \x1b]0;PWNED\x07Rottnest\x08\x08.")
-    'Quokkas red on Rottnest.'
+    >>> inert("Quokkas \x1b[31mred\x1b[0m on \x1b]0;PWNED\x07Rottnest\x08\x08.\x0cNext page.")
+    'Quokkas red on Rottnest.\nNext page.'
     """
-    return _CONTROL.sub("", _ESCAPES.sub("", text))
+    return _BREAKS.sub("\n", _CONTROL.sub("", _ESCAPES.sub("", text)))
 
 
 def read_file(path: Path, doc_id: str) -> SourceFile:
