@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import replace
 import time
