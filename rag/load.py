@@ -281,10 +281,14 @@ def _bomless_utf16(raw: bytes) -> str | None:
     return codec if all(ch.isprintable() or ch in "\t\n\r\f" for ch in text) else None
 
 
+_TEMPLATE = re.compile(r"<template\b[^>]*>.*?</template\s*>", re.S | re.I)
+
+
 def _from_html(html: str, doc_id: str, sha: str, path: Path, note: str | None = None) -> SourceFile:
     """HTML -> main text with trafilatura, which drops navigation, footers and ads."""
     import trafilatura
 
+    html = _TEMPLATE.sub("", html)  # never shown by a browser, but trafilatura keeps its text
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )

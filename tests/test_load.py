@@ -364,3 +364,12 @@ def test_markdown_front_matter_gives_title_date_and_url_and_is_not_text(tmp_path
     (f,) = read_files(_write(tmp_path / "p.md", text))
     assert (f.title, f.date, f.url) == ("Pelicans return to the lagoon", "2024-05-02", "https://news.example.org/pelicans")
     assert f.lines == ("", "The pelicans came back on Monday.")
+
+
+def test_html_template_content_is_not_article_text(tmp_path) -> None:
+    page = ("<html><head><title>Mayor resigns</title></head><body><h1>Mayor resigns</h1>"
+            "<p>The mayor of Lindholm, Ana Berg, resigned on Monday after a funding scandal.</p>"
+            "<p>Her deputy will lead the city until the elections in May.</p>"
+            "<template>TEMPLATELEAK hidden</template></body></html>")
+    (f,) = read_files(_write(tmp_path / "a.html", page))
+    assert any("Ana Berg" in line for line in f.lines) and not any("TEMPLATELEAK" in line for line in f.lines)
