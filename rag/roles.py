@@ -151,5 +151,8 @@ def counts_hold(sentence: str, evidence: list[str], stemmer: str = "english") ->
     >>> counts_hold("73 seats are elected.", ["Voters elect one member.", "Of the 129 seats, 73 are elected."])
     True
     """
-    return all(any(mentions(e, figure) and noun in tokenize([e], stemmer)[0] for e in evidence)
-               for figure, noun in counted(sentence, stemmer))
+    claims = counted(sentence, stemmer)
+    if not claims:  # most sentences count nothing: no evidence to tokenize
+        return True
+    bags = [set(tokenize([e], stemmer)[0]) for e in evidence]
+    return all(any(mentions(e, figure) and noun in bag for e, bag in zip(evidence, bags)) for figure, noun in claims)
