@@ -77,9 +77,15 @@ def index(
     for ready-made `documents` (a benchmark's corpus). Nothing on disk changes until every stage
     has succeeded; a second build of the same index waits `lock_wait` seconds, then refuses."""
     cfg = config or Config.load()
-    with IndexLock(cfg.index_dir, wait=cfg.lock_wait):
+    lock = IndexLock(cfg.index_dir, wait=cfg.lock_wait).acquire()
+    try:
         remove_leftovers(cfg.index_dir)  # the lock is ours: whatever a build left is a dead build's
-        return _index(path, cfg, documents)
+        report = _index(path, cfg, documents)
+    except BaseException:
+        lock.discard()  # a first build that failed leaves no empty index folder behind
+        raise
+    lock.release()
+    return report
 
 
 def _index(path, cfg: Config, documents) -> IndexReport:

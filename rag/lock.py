@@ -34,28 +34,44 @@ class IndexLock:
 
     def __init__(self, folder: str | Path, *, wait: float = 0.0):
         self.folder, self.wait, self._fd = Path(folder), wait, None
+        self.created = False  # whether acquiring made the folder (so `discard` may remove it)
 
     def acquire(self) -> "IndexLock":
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         deadline = time.monotonic() + self.wait if math.isfinite(self.wait) else math.inf
         while True:
+            self.created = self.created or not self.folder.exists()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._fd = fd
-                return self
+                if _same_file(fd, self.folder / LOCK):
+                    self._fd = fd
+                    return self
+                os.close(fd)  # a failed first build removed the file while we waited for it: open it anew
+                continue
             except OSError as err:
+                os.close(fd)
                 if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
                     raise
             if time.monotonic() >= deadline:
-                os.close(fd)
                 waited = f" (waited {self.wait:g}s)" if self.wait else ""
                 raise IndexBusyError(
                     f"another `rag index` is writing the index in {self.folder}{waited}: "
                     f"try again when it has finished, or add --wait"
                 )
             time.sleep(POLL)
+
+    def discard(self) -> None:
+        """Release, leaving no trace of a build that wrote nothing: the lock file goes when it is all
+        the folder holds, and the folder too if acquiring made it."""
+        if self._fd is not None and [p.name for p in self.folder.iterdir()] == [LOCK]:
+            (self.folder / LOCK).unlink()  # still ours: a waiting build sees the file gone and retries
+            if self.created:
+                try:
+                    self.folder.rmdir()
+                except OSError:
+                    pass  # someone put something there meanwhile: it stays
+        self.release()
 
     def release(self) -> None:
         if self._fd is not None:
@@ -71,6 +87,14 @@ class IndexLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open lock `fd` is still the file at `path` (not one unlinked by `discard`)."""
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def is_locked(folder: str | Path) -> bool:

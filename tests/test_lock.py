@@ -92,3 +92,34 @@ def test_two_opens_in_one_process_exclude_each_other(tmp_path):
     with IndexLock(tmp_path, wait=0) as again:
         assert again.held
     assert not is_locked(tmp_path)
+
+
+def test_a_first_build_that_fails_leaves_no_index_folder(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")  # no article in it: the build refuses
+    idx = tmp_path / "new" / "index"
+    with pytest.raises(rag.InputError):
+        rag.index(corpus, config=rag.Config(index_dir=idx))
+    assert not idx.exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()  # a folder the user made is theirs: only the lock file goes
+    with pytest.raises(rag.InputError):
+        rag.index(corpus, config=rag.Config(index_dir=kept))
+    assert kept.is_dir() and not any(kept.iterdir())
+
+
+def test_a_build_waiting_on_one_that_discards_the_folder_takes_a_lock_of_its_own(tmp_path):
+    idx = tmp_path / "index"
+    first = IndexLock(idx).acquire()
+    got = []
+    waiter = threading.Thread(target=lambda: got.append(IndexLock(idx, wait=10).acquire()))
+    waiter.start()
+    time.sleep(0.3)  # the waiter has opened the lock file and polls it
+    first.discard()  # the failed first build removes the file and the folder it made
+    waiter.join()
+    second = got[0]
+    assert second.held and (idx / "lock").exists()
+    with pytest.raises(IndexBusyError):  # the file on disk is the one the waiter locked
+        IndexLock(idx, wait=0).acquire()
+    second.release()
