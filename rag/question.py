@@ -146,11 +146,19 @@ def mentions(text: str, term: str) -> bool:
     (True, True)
     >>> mentions("Romania and Moldova", "roman")
     False
+
+    Places in -y make their demonyms otherwise: Hungary -> Hungarian, Germany -> German,
+    Turkey -> Turkish, and back.
+
+    >>> mentions("Hungarian police", "hungary"), mentions("two Germans", "germany"), mentions("Turkish ports", "turkey")
+    (True, True, True)
+    >>> mentions("Italy's coast", "italian"), mentions("in Germany", "german"), mentions("the parts", "party")
+    (True, True, False)
     """
     low = text.lower()
     if _FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
         return re.search(rf"(?<!\d)(?<!\d[,.]){re.escape(term)}(?![,.]?\d)", low) is not None
-    forms = "|".join(re.escape(f) for f in (term, *_places_of(term)))
+    forms = "|".join(re.escape(f) for f in (term, *_places_of(term), *_y_forms(term)))
     return re.search(rf"(?<!\w)(?:{forms}){_INFLECTION}(?!\w)", low) is not None
 
 
@@ -161,6 +169,24 @@ def _places_of(word: str) -> tuple[str, ...]:
         return (word[:-1],)
     if word.endswith("ese") and len(word) >= 7:
         return (word[:-3],)
+    return ()
+
+
+def _y_forms(word: str) -> tuple[str, ...]:
+    """A place in -y and its demonym, either way: Hungary <-> Hungarian, Italy <-> Italian,
+    Germany <-> German, Turkey <-> Turkish (at least five letters; a stem alone only in -an,
+    so that "party" is never "part")."""
+    if len(word) < 5:
+        return ()
+    if word.endswith("y"):
+        stem = word[:-1]
+        return (stem + "ian", *((stem,) if stem.endswith("an") else ()), *((word[:-2] + "ish",) if word.endswith("ey") else ()))
+    if word.endswith("ian") and len(word) >= 7:
+        return (word[:-3] + "y",)
+    if word.endswith("an") and len(word) >= 6:
+        return (word + "y",)
+    if word.endswith("ish") and len(word) >= 7:
+        return (word[:-3] + "ey",)
     return ()
 
 
