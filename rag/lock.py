@@ -41,7 +41,10 @@ class IndexLock:
         while True:
             self.created = self.created or not self.folder.exists()
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except FileNotFoundError:  # a failed first build removed the folder just now: make it again
+                continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 if _same_file(fd, self.folder / LOCK):
