@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,16 +25,43 @@ def _stemmer(language: str):
 
 
 def tokenize(texts: list[str], stemmer: str = "english") -> list[list[str]]:
-    """Lower-cased, stop-word-free, stemmed terms, the same way for documents and queries.
+    """Lower-cased, stop-word-free, stemmed terms, the same way for documents and queries, with
+    Latin letters' accents dropped (`fold`).
 
     >>> tokenize(["Migrants were crossing the borders"])
     [['migrant', 'were', 'cross', 'border']]
+    >>> tokenize(["Nenad Nešić"]) == tokenize(["Nenad Nesic"])
+    True
     """
     import bm25s
 
     return bm25s.tokenize(
-        texts, stopwords="en", stemmer=_stemmer(stemmer), return_ids=False, show_progress=False
+        [fold(t) for t in texts], stopwords="en", stemmer=_stemmer(stemmer), return_ids=False, show_progress=False
     )
+
+
+# Latin letters that carry no separable accent (NFKD leaves them whole).
+_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss",
+                          "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe"})
+
+
+def fold(text: str) -> str:
+    """`text` with the accents of Latin letters dropped: a reader who types "Nesic" means "Nešić".
+    Other scripts keep their marks (a Devanagari vowel sign is part of the word).
+
+    >>> fold("Nešić and Boštjan, a fiancée, Đorđe in Łódź")
+    'Nesic and Bostjan, a fiancee, Dorde in Lodz'
+    >>> fold("Йошкар-Ола") == "Йошкар-Ола"
+    True
+    """
+    if text.isascii():
+        return text
+    out: list[str] = []
+    for c in unicodedata.normalize("NFKD", text.translate(_LETTERS)):
+        if unicodedata.combining(c) and out and out[-1].isascii():
+            continue  # an accent on a Latin letter
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 class BM25:

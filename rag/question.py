@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .lexical import tokenize
+from .lexical import fold, tokenize
 
 _W = r"(?:which|what)"
 # Checked in order; the first match decides. Person nouns are a general English list, so that
@@ -120,8 +120,10 @@ def salient_terms(text: str) -> tuple[str, ...]:
 
     >>> salient_terms("  When did Kublai defend Xiangyang?")  # a leading space: "When" still opens it
     ('kublai', 'xiangyang')
+    >>> salient_terms("What did Šefic say?")  # accents dropped, as `mentions` reads them
+    ('sefic',)
     """
-    text = text.strip()
+    text = fold(text.strip())
     names = [re.sub(r"['’]s$", "", m.group().lower()) for m in _CAPITALIZED.finditer(text)]
     figures = _FIGURE.findall(text)
     return tuple(dict.fromkeys(names + figures))
@@ -146,6 +148,8 @@ def mentions(text: str, term: str) -> bool:
     (True, True)
     >>> mentions("Romania and Moldova", "roman")
     False
+    >>> mentions("Minister Nešić", "nesic"), mentions("Minister Nesic", "nešić")  # accents or not
+    (True, True)
 
     Places in -y make their demonyms otherwise: Hungary -> Hungarian, Germany -> German,
     Turkey -> Turkish, and back.
@@ -155,7 +159,7 @@ def mentions(text: str, term: str) -> bool:
     >>> mentions("Italy's coast", "italian"), mentions("in Germany", "german"), mentions("the parts", "party")
     (True, True, False)
     """
-    low = text.lower()
+    low, term = fold(text).lower(), fold(term)
     if _FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
         return re.search(rf"(?<!\d)(?<!\d[,.]){re.escape(term)}(?![,.]?\d)", low) is not None
     forms = "|".join(re.escape(f) for f in (term, *_places_of(term), *_y_forms(term)))

@@ -108,3 +108,12 @@ def test_save_open_round_trip_without_pickle(tmp_path, bm25) -> None:
         a, b = opened.search(query, 4), bm25.search(query, 4)
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
     assert opened.idf(["sarajevo", "border"]) == bm25.idf(["sarajevo", "border"])
+
+
+def test_a_name_typed_without_its_accents_finds_it_and_the_other_way() -> None:
+    index = BM25.build(["Minister Nenad Nešić met Boštjan.", "Đorđe arrived in Łódź.", "Ships waited."],
+                       k1=K1, b=B, stemmer="english")
+    assert index.search("Nesic", k=1)[1].tolist() == [0]
+    assert index.search("Dorde Lodz", k=1)[1].tolist() == [1]
+    plain = BM25.build(["Minister Nenad Nesic met Bostjan.", "Ships waited."], k1=K1, b=B, stemmer="english")
+    assert plain.search("Nešić", k=1)[1].tolist() == [0]
