@@ -7,6 +7,7 @@ beside the FAISS files under the same manifest.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import unicodedata
 from functools import lru_cache
@@ -32,12 +33,27 @@ def tokenize(texts: list[str], stemmer: str = "english") -> list[list[str]]:
     [['migrant', 'were', 'cross', 'border']]
     >>> tokenize(["Nenad Nešić"]) == tokenize(["Nenad Nesic"])
     True
+    >>> tokenize(["5,000 migrants"]) == tokenize(["5000 migrants"])  # not "000" alone
+    True
     """
     import bm25s
 
     return bm25s.tokenize(
-        [fold(t) for t in texts], stopwords="en", stemmer=_stemmer(stemmer), return_ids=False, show_progress=False
+        [ungrouped(fold(t)) for t in texts], stopwords="en", stemmer=_stemmer(stemmer), return_ids=False,
+        show_progress=False,
     )
+
+
+_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def ungrouped(text: str) -> str:
+    """Figures without their thousands' commas, as people type them either way.
+
+    >>> ungrouped("5,000 came in 2015, 1,250,000 in all; 3, 4 and 1.5 stay")
+    '5000 came in 2015, 1250000 in all; 3, 4 and 1.5 stay'
+    """
+    return _GROUP.sub("", text) if "," in text else text
 
 
 # Latin letters that carry no separable accent (NFKD leaves them whole).

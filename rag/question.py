@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from .lexical import fold, tokenize
+import regex
+
+from .lexical import fold, tokenize, ungrouped
 
 _W = r"(?:which|what)"
 # Checked in order; the first match decides. Person nouns are a general English list, so that
@@ -50,7 +53,8 @@ _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date e
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
 _FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
-_CAPITALIZED = re.compile(r"(?<![.!?\"“] )(?<!^)\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
+# Capitals of any script with cases ("Šefic", "Östberg"): `regex` knows Unicode letter classes.
+_CAPITALIZED = regex.compile(r"(?<![.!?\"“] )(?<!^)\b\p{Lu}[\w’'-]*\p{Ll}[\w’'-]*|\b\p{Lu}{2,}\b")
 # Inflections of a name: Bosnia -> Bosnian(s), Frontex -> Frontex's, Greece -> Greece's.
 _INFLECTION = r"(?:['’]s|s|es|n|ns|an|ans|ian|ians|ese|ish)?"
 
@@ -120,10 +124,10 @@ def salient_terms(text: str) -> tuple[str, ...]:
 
     >>> salient_terms("  When did Kublai defend Xiangyang?")  # a leading space: "When" still opens it
     ('kublai', 'xiangyang')
-    >>> salient_terms("What did Šefic say?")  # accents dropped, as `mentions` reads them
-    ('sefic',)
+    >>> salient_terms("What did Šefic say?")  # `mentions` reads it without its accents too
+    ('šefic',)
     """
-    text = fold(text.strip())
+    text = text.strip()
     names = [re.sub(r"['’]s$", "", m.group().lower()) for m in _CAPITALIZED.finditer(text)]
     figures = _FIGURE.findall(text)
     return tuple(dict.fromkeys(names + figures))
@@ -150,6 +154,8 @@ def mentions(text: str, term: str) -> bool:
     False
     >>> mentions("Minister Nešić", "nesic"), mentions("Minister Nesic", "nešić")  # accents or not
     (True, True)
+    >>> mentions("About 5,000 came", "5000"), mentions("About 5000 came", "5,000")  # commas or not
+    (True, True)
 
     Places in -y make their demonyms otherwise: Hungary -> Hungarian, Germany -> German,
     Turkey -> Turkish, and back.
@@ -159,11 +165,18 @@ def mentions(text: str, term: str) -> bool:
     >>> mentions("Italy's coast", "italian"), mentions("in Germany", "german"), mentions("the parts", "party")
     (True, True, False)
     """
-    low, term = fold(text).lower(), fold(term)
+    low, term = _normal(text), _normal(term)
     if _FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
         return re.search(rf"(?<!\d)(?<!\d[,.]){re.escape(term)}(?![,.]?\d)", low) is not None
     forms = "|".join(re.escape(f) for f in (term, *_places_of(term), *_y_forms(term)))
     return re.search(rf"(?<!\w)(?:{forms}){_INFLECTION}(?!\w)", low) is not None
+
+
+@lru_cache(maxsize=65536)
+def _normal(text: str) -> str:
+    """`text` as `mentions` compares it: lower case, no accents, no thousands' commas (cached:
+    the same paragraphs are read for every name of every question)."""
+    return ungrouped(fold(text)).lower()
 
 
 def _places_of(word: str) -> tuple[str, ...]:
