@@ -60,6 +60,14 @@ def test_unanswerable_questions_are_refused(seed_config, question):
     assert a.reason
 
 
+def test_a_name_typed_without_its_accents_is_answered_as_with_them(seed_config):
+    plain = rag.answer("Who did Bostjan Poklukar host?", config=seed_config)
+    accented = rag.answer("Who did Boštjan Poklukar host?", config=seed_config)
+    assert not plain.abstained and "Nešić" in plain.text
+    assert plain.confidence == pytest.approx(accented.confidence, abs=1e-6)
+    assert [c.source for c in plain.citations] == [c.source for c in accented.citations]
+
+
 def test_stream_yields_the_text_then_the_answer(seed_config):
     events = list(rag.stream(DATABASE_Q, config=seed_config))
     *deltas, final = events
