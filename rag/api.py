@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import replace
 import time
@@ -17,9 +18,10 @@ from typing import Iterator
 from .config import Config
 from .errors import IndexMissingError, InputError
 from .retrieve import Filters, retrieve
-from .storage import Index, check_settings, open_index, read_manifest
+from .storage import Index, check_settings, open_index, outdated_corpus, read_manifest
 from .types import Answer, Passage
 
+log = logging.getLogger("rag.build")
 _lock = threading.Lock()
 _loaded: dict[str, tuple[str, Index]] = {}  # index folder -> (generation, Index)
 MAX_QUESTION_CHARS = 2000
@@ -32,14 +34,22 @@ def load_index(cfg: Config, *, build_if_missing: bool = True) -> Index:
     key = str(Path(cfg.index_dir).resolve())
     with _lock:
         try:
-            gen = read_manifest(cfg.index_dir)["generation"]
+            manifest = read_manifest(cfg.index_dir)
         except IndexMissingError:
             if not build_if_missing:
                 raise
             from .build import index
 
             index(cfg.corpus, config=cfg.with_(lock_wait=float("inf")))  # another build of it: wait, then reuse it
-            gen = read_manifest(cfg.index_dir)["generation"]
+            manifest = read_manifest(cfg.index_dir)
+        corpus = outdated_corpus(manifest, cfg) if build_if_missing else None
+        if corpus is not None:  # built by an older rag: rebuilt from its own articles, as on first start
+            from .build import index
+
+            log.warning("the index in %s was built by an older version of rag: rebuilding it from %s", cfg.index_dir, corpus)
+            index(corpus, config=cfg.with_(lock_wait=float("inf")))
+            manifest = read_manifest(cfg.index_dir)
+        gen = manifest["generation"]
         cached = _loaded.get(key)
         if cached is None or cached[0] != gen:
             _loaded[key] = (gen, open_index(cfg))

@@ -16,8 +16,10 @@ import argparse
 import codecs
 import json
 import locale
+import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import CHUNK_VECTORS, EMBED_BACKENDS, GENERATORS, MODES, READERS, SENTENCE_VECTORS, STORES, Config
@@ -123,7 +125,8 @@ def cmd_ask(args) -> int:
     question, replaced = _argument_text(args.question)
     if replaced:
         print("note: the question is not valid UTF-8; bytes that could not be decoded became U+FFFD", file=sys.stderr)
-    result = answer(question, config=cfg, filters=filters)
+    with _notes():
+        result = answer(question, config=cfg, filters=filters)
     if result.checks.get("fallback"):  # the model could not answer: say why, in one line
         print(f"note: {result.checks['fallback']}; the answer is quoted instead", file=sys.stderr)
     if args.json:
@@ -292,6 +295,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+@contextmanager
+def _notes():
+    """What a build set off by a question says (an index of an older rag rebuilt), as `note:`
+    lines on stderr: a rebuild may take a while, and the user should know why."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("note: %(message)s"))
+    log = logging.getLogger("rag.build")
+    log.addHandler(handler)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
 
 
 def _disk_full(index_dir) -> bool:

@@ -74,15 +74,39 @@ def _manifest_problem(manifest) -> str | None:
 SINCE = {"store": "faiss", "embed_backend": "torch", "sentence_vectors": "separate", "chunk_vectors": "embedded"}
 
 
+# What the code, not the user, decides: an index that differs only in these was built by an
+# older version of rag, and can be rebuilt from its own corpus without asking.
+BY_CODE = ("pipeline", "vectors")
+
+
 def check_settings(manifest: dict, cfg: Config, folder: Path) -> None:
     """Refuse an index built with other settings than `cfg` asks for, naming the first difference."""
-    # Settings added after an index was built shaped it as their default does: an index from
-    # before `store` and `embed_backend` existed is a FAISS index of torch vectors.
-    built = {**SINCE, **manifest.get("settings", {})}
-    wanted = cfg.index_settings()
+    built, wanted = _built(manifest), cfg.index_settings()
     for key in wanted:
         if built.get(key) != wanted[key]:
+            if key == "pipeline":
+                raise IndexMismatchError(
+                    f"the index in {folder} was built by an older version of rag (pipeline {built.get(key)!r}, "
+                    f"this one reads {wanted[key]!r}): rebuild it with `rag index`"
+                )
             raise IndexMismatchError(
                 f"the index in {folder} was built with {key}={built.get(key)!r} but {key}={wanted[key]!r} "
                 f"is configured: rebuild with `rag index` or use the same settings"
             )
+
+
+def outdated_corpus(manifest: dict, cfg: Config) -> Path | None:
+    """The corpus folder to rebuild an index from when it differs from `cfg` only in what the code
+    decides (`BY_CODE`) and that folder is still there; None when the user's settings differ."""
+    built, wanted = _built(manifest), cfg.index_settings()
+    differ = [key for key in wanted if built.get(key) != wanted[key]]
+    corpus = manifest.get("corpus")
+    if not differ or any(key not in BY_CODE for key in differ) or not isinstance(corpus, str):
+        return None
+    return Path(corpus) if Path(corpus).is_dir() else None
+
+
+def _built(manifest: dict) -> dict:
+    # Settings added after an index was built shaped it as their default does: an index from
+    # before `store` and `embed_backend` existed is a FAISS index of torch vectors.
+    return {**SINCE, **manifest.get("settings", {})}

@@ -36,7 +36,7 @@ import numpy as np
 from .config import Config
 from .errors import IndexMismatchError, IndexMissingError
 from .lexical import BM25
-from .manifest import FORMAT, MANIFEST, check_settings, read_manifest  # noqa: F401 (re-exported)
+from .manifest import FORMAT, MANIFEST, check_settings, outdated_corpus, read_manifest  # noqa: F401 (re-exported)
 from .rows import RowView
 from .types import Chunk, Document, Sentence
 

@@ -219,6 +219,26 @@ def test_a_damaged_manifest_is_a_one_line_error(built, tmp_path, damage, expecte
     assert r.stderr.rstrip().endswith("rebuild with `rag index`")
 
 
+def test_an_index_of_an_older_rag_is_rebuilt_from_its_own_articles(built, tmp_path):
+    folder = tmp_path / "index"
+    shutil.copytree(built, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["settings"]["pipeline"] -= 1  # what an older rag wrote
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    r = rag("ask", "Who is Nenad Nesic?", "--index-dir", str(folder))
+    assert r.returncode == 0 and "Nešić" in r.stdout, r.stderr
+    assert f"note: the index in {folder} was built by an older version of rag: rebuilding it from {SEEDS}" in r.stderr
+    rebuilt = json.loads((folder / "manifest.json").read_text())
+    assert rebuilt["settings"]["pipeline"] == manifest["settings"]["pipeline"] + 1
+    # A setting of the user's differs too: refused in one line, never rebuilt behind their back.
+    rebuilt["settings"] = {**rebuilt["settings"], "pipeline": manifest["settings"]["pipeline"], "chunk_tokens": 100}
+    (folder / "manifest.json").write_text(json.dumps(rebuilt))
+    r = rag("ask", "Who is Nenad Nesic?", "--index-dir", str(folder))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr
+    assert "built by an older version of rag" in r.stderr and r.stderr.rstrip().endswith("rebuild it with `rag index`")
+    assert json.loads((folder / "manifest.json").read_text()) == rebuilt
+
+
 def test_chat_logs_the_build_of_its_first_start_when_not_on_a_terminal(tmp_path):
     """`rag chat` with no index builds one first; its output is a pipe here, as in a service log."""
     import queue
