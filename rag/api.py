@@ -43,10 +43,10 @@ def load_index(cfg: Config, *, build_if_missing: bool = True) -> Index:
             index(cfg.corpus, config=cfg.with_(lock_wait=float("inf")))  # another build of it: wait, then reuse it
             manifest = read_manifest(cfg.index_dir)
         corpus = outdated_corpus(manifest, cfg) if build_if_missing else None
-        if corpus is not None:  # built by an older rag: rebuilt from its own articles, as on first start
+        if corpus is not None:  # built by another rag: rebuilt from its own articles, as on first start
             from .build import index
 
-            log.warning("the index in %s was built by an older version of rag: rebuilding it from %s", cfg.index_dir, corpus)
+            log.warning("the index in %s was built by another version of rag: rebuilding it from %s", cfg.index_dir, corpus)
             index(corpus, config=cfg.with_(lock_wait=float("inf")))
             manifest = read_manifest(cfg.index_dir)
         gen = manifest["generation"]

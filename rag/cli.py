@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def _notes():
-    """What a build set off by a question says (an index of an older rag rebuilt), as `note:`
+    """What a build set off by a question says (an index of another version of rag rebuilt), as `note:`
     lines on stderr: a rebuild may take a while, and the user should know why."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)

@@ -74,8 +74,8 @@ def _manifest_problem(manifest) -> str | None:
 SINCE = {"store": "faiss", "embed_backend": "torch", "sentence_vectors": "separate", "chunk_vectors": "embedded"}
 
 
-# What the code, not the user, decides: an index that differs only in these was built by an
-# older version of rag, and can be rebuilt from its own corpus without asking.
+# What the code, not the user, decides: an index that differs only in these was built by
+# another version of rag, and can be rebuilt from its own corpus without asking.
 BY_CODE = ("pipeline", "vectors")
 
 
@@ -86,7 +86,7 @@ def check_settings(manifest: dict, cfg: Config, folder: Path) -> None:
         if built.get(key) != wanted[key]:
             if key == "pipeline":
                 raise IndexMismatchError(
-                    f"the index in {folder} was built by an older version of rag (pipeline {built.get(key)!r}, "
+                    f"the index in {folder} was built by another version of rag (pipeline {built.get(key)!r}, "
                     f"this one reads {wanted[key]!r}): rebuild it with `rag index`"
                 )
             raise IndexMismatchError(

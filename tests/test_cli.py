@@ -227,7 +227,7 @@ def test_an_index_of_an_older_rag_is_rebuilt_from_its_own_articles(built, tmp_pa
     (folder / "manifest.json").write_text(json.dumps(manifest))
     r = rag("ask", "Who is Nenad Nesic?", "--index-dir", str(folder))
     assert r.returncode == 0 and "Nešić" in r.stdout, r.stderr
-    assert f"note: the index in {folder} was built by an older version of rag: rebuilding it from {SEEDS}" in r.stderr
+    assert f"note: the index in {folder} was built by another version of rag: rebuilding it from {SEEDS}" in r.stderr
     rebuilt = json.loads((folder / "manifest.json").read_text())
     assert rebuilt["settings"]["pipeline"] == manifest["settings"]["pipeline"] + 1
     # A setting of the user's differs too: refused in one line, never rebuilt behind their back.
@@ -235,7 +235,7 @@ def test_an_index_of_an_older_rag_is_rebuilt_from_its_own_articles(built, tmp_pa
     (folder / "manifest.json").write_text(json.dumps(rebuilt))
     r = rag("ask", "Who is Nenad Nesic?", "--index-dir", str(folder))
     assert r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr
-    assert "built by an older version of rag" in r.stderr and r.stderr.rstrip().endswith("rebuild it with `rag index`")
+    assert "built by another version of rag" in r.stderr and r.stderr.rstrip().endswith("rebuild it with `rag index`")
     assert json.loads((folder / "manifest.json").read_text()) == rebuilt
 
 
