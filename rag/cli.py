@@ -139,7 +139,7 @@ def cmd_ask(args) -> int:
         return 0
     print()
     for c in result.citations:
-        print(f"[{c.n}] {c.title} ({c.source})")
+        print(f"[{c.n}] {c.title} ({c.source}{', ' + c.date if c.date else ''})")
         print(f"    \"{c.snippet}\"")
         if c.url:
             print(f"    {c.url}")

@@ -123,7 +123,8 @@ class ExtractiveGenerator:
                 start = sent.start  # the sentence it would carry back is quoted already
             n += 1
             snippet = doc.text[start:end]
-            citations.append(Citation(n, doc.doc_id, doc.title, snippet, round(float(scores[i]), 4), doc.url, start, end, sent.chunk_id))
+            citations.append(Citation(n, doc.doc_id, doc.title, snippet, round(float(scores[i]), 4), doc.url, start, end, sent.chunk_id,
+                                      doc.date))
             piece = ("" if n == 1 else " ") + f"{snippet} [{n}]"
             text += piece
             yield from re.findall(r"\s*\S+", piece)  # word by word, as a chat window shows it

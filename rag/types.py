@@ -81,6 +81,7 @@ class Citation:
     start: int = 0  # offsets of the snippet in the cleaned document text
     end: int = 0
     chunk_id: int = -1
+    date: str | None = None  # the article's date (YYYY-MM-DD), when it gives one: news is read by it
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,8 @@ class LLMGenerator:
     def citation(self, n: int, sentence_id: int, score: float) -> Citation:
         sent = self.idx.sentences[sentence_id]
         doc = self.idx.documents[sent.doc_id]
-        return Citation(n, doc.doc_id, doc.title, sent.text, round(score, 4), doc.url, sent.start, sent.end, sent.chunk_id)
+        return Citation(n, doc.doc_id, doc.title, sent.text, round(score, 4), doc.url, sent.start, sent.end, sent.chunk_id,
+                        doc.date)
 
     def fall_back(self, question, q_vec, passages, history, checks: dict, streamed: bool = False):
         """The extractive answer, with what happened to the model's attempt in `checks`."""

@@ -39,7 +39,7 @@ def test_ask_prints_the_answer_and_its_sources(built):
     r = rag("ask", "Where did the Balkan ministers agree to create a joint database?", "--index-dir", str(built))
     assert r.returncode == 0, r.stderr
     assert "Sarajevo" in r.stdout and "[1] Balkan States Vow Joint Action" in r.stdout
-    assert "003_d7e33aac75d08225.txt" in r.stdout
+    assert "(003_d7e33aac75d08225.txt, 2018-07-06)" in r.stdout  # news is read by its date
 
 
 def test_ask_json(built):
