@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, InputError
+from .types import is_day
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -185,7 +186,7 @@ def read_file(path: Path, doc_id: str) -> SourceFile:
     date = meta.get("date", "")[:10]
     url = next((meta[k] for k in ("url", "link", "canonical", "canonical_url") if meta.get(k, "").startswith("http")), None)
     return SourceFile(doc_id, tuple(text.splitlines()), sha, title=meta.get("title") or None, url=url,
-                      date=date if re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None, note=note)
+                      date=date if is_day(date) else None, note=note)
 
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

@@ -12,7 +12,6 @@ depend on which other chunks are candidates.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,20 +22,7 @@ from .errors import InputError
 from .fuse import fuse
 from .storage import Index
 from .threads import blas_one_thread
-from .types import Passage
-
-
-def _is_day(value) -> bool:
-    """Is `value` a real day written YYYY-MM-DD (fromisoformat alone also takes "20180705")?"""
-    import datetime as dt
-
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-        return True
-    except ValueError:
-        return False
+from .types import Passage, is_day
 
 
 @dataclass(frozen=True)
@@ -59,7 +45,7 @@ class Filters:
             value = getattr(self, name)
             if isinstance(value, dt.date):
                 object.__setattr__(self, name, value.isoformat()[:10])
-            elif value is not None and not _is_day(value):
+            elif value is not None and not is_day(value):
                 # Only YYYY-MM-DD: dates are compared as text, and fromisoformat also takes "20180705"
                 raise InputError(f"{name} (--{name.replace('_', '-')}) must be a date as YYYY-MM-DD, not {value!r}")
         if self.date_from and self.date_to and self.date_from > self.date_to:

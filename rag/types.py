@@ -7,6 +7,7 @@ snippet can be traced back verbatim to the article it came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -123,3 +124,21 @@ class Answer:
             ],
             "timings_ms": {k: round(v * 1000, 2) for k, v in self.timings.items()},
         }
+
+
+def is_day(value) -> bool:
+    """Is `value` a real day written YYYY-MM-DD, the one form a date takes here (an article's,
+    a filter's)? `date.fromisoformat` alone also takes "20180705".
+
+    >>> is_day("2018-07-05"), is_day("2018-02-30"), is_day("20180705"), is_day(None)
+    (True, False, False, False)
+    """
+    import datetime as dt
+
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False

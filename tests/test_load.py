@@ -366,6 +366,11 @@ def test_markdown_front_matter_gives_title_date_and_url_and_is_not_text(tmp_path
     assert f.lines == ("", "The pelicans came back on Monday.")
 
 
+def test_a_front_matter_date_that_is_no_real_day_gives_no_date(tmp_path) -> None:
+    (f,) = read_files(_write(tmp_path / "p.md", "---\ntitle: Pelicans\ndate: 2024-02-30\n---\n\nThey came back.\n"))
+    assert (f.title, f.date) == ("Pelicans", None)  # filtered by date, it would sort as a day that never was
+
+
 def test_html_template_content_is_not_article_text(tmp_path) -> None:
     page = ("<html><head><title>Mayor resigns</title></head><body><h1>Mayor resigns</h1>"
             "<p>The mayor of Lindholm, Ana Berg, resigned on Monday after a funding scandal.</p>"
