@@ -24,7 +24,7 @@ from rag import Config, load_index
 from rag.errors import InputError, RagError
 from rag.evidence import FEATURES, corpus_figures
 from rag.generate import rule_out
-from rag.judge import PATH, QUESTION_FEATURES, question_features
+from rag.judge import CHOICE_FEATURES, PATH, QUESTION_FEATURES, question_features
 from rag.storage import _atomic_write
 
 from .benchmark import cache_folder, ensure_index
@@ -34,6 +34,7 @@ from .squad import contains_gold, load_squad
 
 READER_RANGE = (2, 98)  # percentiles of the reader's log-odds beyond which the decision is not asked of it
 REFUSE_SHARE = 0.05  # the threshold refuses this share of the fitting articles' answerable questions
+SHORTLIST = 8  # candidates the choice model reads (the best of them by the features every candidate has)
 QUOTED = 1.5  # answers quote this many sentences on average over the fitting articles' answerable questions
 OFF_TOPIC_EVERY = 4  # one fitting question in this many is also asked of the other articles only
 
@@ -47,6 +48,7 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     Plus `extra` (`--extra`, see `read_extra`): unanswerable questions written for the fitting
     articles, of the kind SQuAD lacks too, asked of the whole corpus.
     """
+    from rag.align import features as aligned
     from rag.embed import embed
     from rag.generate import ExtractiveGenerator
     from rag.retrieve import Filters, retrieve
@@ -61,20 +63,26 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     gen = ExtractiveGenerator(idx, cfg)
     figures = corpus_figures(idx)  # the rules see what the answerer's rules see
     vecs = embed([q["question"] for q in ds.questions], cfg.embedder, batch_size=cfg.batch_size, progress=cfg.progress)
+
+    def row(article, answerable, qi, ev, gold):
+        # every candidate's alignment (`rag.align`), so that `fit` can shortlist with its own model
+        return {"article": article, "answerable": answerable, "qi": qi, "ev": ev, "figures": figures, "gold": gold,
+                "aligned": aligned(idx, qi, ev.sentence_ids, cfg.embedder, cfg.bm25_stemmer)}
+
     out = []
     for q, v in zip(ds.questions, vecs):
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
         gold = [q["answerable"] and contains_gold(idx.sentences[s].text, q["answers"]) for s in ev.sentence_ids.tolist()]
-        out.append({"article": q["gold"], "answerable": q["answerable"], "qi": qi, "ev": ev, "figures": figures, "gold": np.array(gold, dtype=bool)})
+        out.append(row(q["gold"], q["answerable"], qi, ev, np.array(gold, dtype=bool)))
     fitting = [(q, v) for q, v in zip(ds.questions, vecs) if q["gold"] in fit_articles]
     for q, v in fitting[::OFF_TOPIC_EVERY]:
         elsewhere = Filters(sources=tuple(sorted(fit_articles - {q["gold"]})))
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg, elsewhere))
-        out.append({"article": q["gold"], "answerable": False, "qi": qi, "ev": ev, "figures": figures, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
+        out.append(row(q["gold"], False, qi, ev, np.zeros(len(ev.sentence_ids), dtype=bool)))
     extra_vecs = embed([q["question"] for q in extra], cfg.embedder, batch_size=cfg.batch_size) if extra else []
     for q, v in zip(extra, extra_vecs):
         qi, ev = gen.evidence(q["question"], v, retrieve(idx, q["question"], v, cfg))
-        out.append({"article": q["article"], "answerable": False, "qi": qi, "ev": ev, "figures": figures, "gold": np.zeros(len(ev.sentence_ids), dtype=bool)})
+        out.append(row(q["article"], False, qi, ev, np.zeros(len(ev.sentence_ids), dtype=bool)))
     return out
 
 
@@ -127,7 +135,12 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     scaler = StandardScaler().fit(qx)
     ans = LogisticRegression(C=0.1, max_iter=5000).fit(scaler.transform(qx), qy)
     # Which sentence answers, among the question's candidates (a choice model): what is quoted.
-    choice, offset, l2 = fit_choice(holding)
+    # First a shortlist by the features every candidate has, then the choice among it with
+    # how closely each meets the question (`rag.align`), which is too slow to read for all.
+    short, short_offset, short_l2 = fit_choice(holding)
+    shortlist = {"coef": short.round(6).tolist(), "intercept": round(short_offset, 6), "l2": short_l2, "size": SHORTLIST}
+    listed = [q for q in (quoting(r, shortlist) for r in holding) if q["gold"].any()]
+    choice, offset, l2 = fit_choice(listed)
     model = {
         "sentence": {"coef": coef.round(6).tolist(), "intercept": round(intercept, 6)},
         "answerable": {
@@ -136,6 +149,7 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
             "coef": ans.coef_[0].round(6).tolist(),
             "intercept": round(float(ans.intercept_[0]), 6),
         },
+        "shortlist": shortlist,
         "choice": {"coef": choice.round(6).tolist(), "intercept": round(offset, 6), "l2": l2},
     }
     # The threshold: with the answer-typing rules, REFUSE_SHARE of the fitting articles'
@@ -145,8 +159,16 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
         ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures")))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
-    model["answer_ratio"] = answer_ratio([r["ev"].X @ choice + offset for r in train if r["answerable"]], QUOTED)
+    model["answer_ratio"] = answer_ratio([quoting(r, shortlist)["ev"].X @ choice + offset for r in train if r["answerable"]], QUOTED)
     return model
+
+
+def quoting(r: dict, shortlist: dict) -> dict:
+    """Row `r` as the choice model reads it: its shortlisted candidates, alignment columns added."""
+    from rag.judge import Judge
+
+    rows = Judge({}, {}, 0.5, {}, shortlist=shortlist).shortlisted(r["ev"])
+    return {**r, "ev": r["ev"].take(rows, r["aligned"][rows]), "gold": r["gold"][rows]}
 
 
 def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reader, cache: Path | None = None) -> dict:
@@ -183,9 +205,10 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
         if rule_out(r["qi"], ev, scores, r.get("figures")):  # refused before the reader would be asked
             seen.append((0.5, 0.0, r["answerable"], False, True))
             continue
-        first = int(np.argmax(judge.choice_scores(ev)))
-        said = ask(r["qi"].text, idx.sentences[int(ev.sentence_ids[first])].text)
-        seen.append((judge.confidence(ev, scores), said, r["answerable"], bool(r["gold"][first]), False))
+        listed = quoting(r, judge.shortlist)
+        first = int(np.argmax(judge.choice_scores(listed["ev"])))
+        said = ask(r["qi"].text, idx.sentences[int(listed["ev"].sentence_ids[first])].text)
+        seen.append((judge.confidence(ev, scores), said, r["answerable"], bool(listed["gold"][first]), False))
     # answerable, but the sentence quoted first misses: neither kind to learn from
     if cache:
         _atomic_write(cache, json.dumps(said_before))
@@ -246,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     model |= {
         "features": list(FEATURES),
         "question_features": list(QUESTION_FEATURES),
+        "choice_features": list(CHOICE_FEATURES),
         "threshold_rule": f"refuses {REFUSE_SHARE:.0%} of the fitting articles' answerable questions",
         "answer_ratio_rule": f"answers quote {QUOTED} sentences on average over the fitting articles' answerable questions",
         **({"reader_rule": f"the reader's threshold refuses {REFUSE_SHARE:.0%} of the fitting articles' answerable "
@@ -272,7 +296,8 @@ def _judge(model: dict):
     """The fitted models (no reader yet) as the Judge that answering uses."""
     from rag.judge import Judge
 
-    return Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"])
+    return Judge(model["sentence"], model["answerable"], model["threshold"], {}, choice=model["choice"],
+                 shortlist=model["shortlist"])
 
 
 def report(rows: list[dict], model: dict, articles: set[str]) -> None:
@@ -286,7 +311,8 @@ def report(rows: list[dict], model: dict, articles: set[str]) -> None:
         c = judge.confidence(r["ev"], scores)
         no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"))) or c < judge.threshold
         conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
-        chosen.append(bool(r["gold"][int(np.argmax(judge.choice_scores(r["ev"])))]))
+        listed = quoting(r, judge.shortlist)
+        chosen.append(bool(listed["gold"][int(np.argmax(judge.choice_scores(listed["ev"])))]))
     ans = [i for i, r in enumerate(r for r in rows if r["article"] in articles) if r["answerable"]]
     una = [i for i in range(len(conf)) if i not in set(ans)]
     print(f"held out ({', '.join(sorted(articles))}): {len(ans)} answerable, {len(una)} unanswerable")

@@ -1,7 +1,7 @@
 """A question -> an Answer: the one core that the Python API, CLI, chat window and eval share.
 
 >>> from rag import answer
->>> a = answer("Where did the Balkan ministers agree to build a joint database?")  # doctest: +SKIP
+>>> a = answer("Where did the ministers agree to create a database to track migrants?")  # doctest: +SKIP
 >>> a.text  # doctest: +SKIP
 'Security and human rights ministers ... agreed at a meeting in Sarajevo ... [1]'
 """

@@ -48,6 +48,11 @@ class Evidence:
     def column(self, name: str) -> np.ndarray:
         return self.X[:, FEATURES.index(name)]
 
+    def take(self, rows: np.ndarray, extra: np.ndarray | None = None) -> "Evidence":
+        """These candidates only, in this order, with `extra` columns after the features."""
+        X = self.X[rows] if extra is None else np.hstack([self.X[rows], extra])
+        return Evidence(self.sentence_ids[rows], self.passage_ranks[rows], X)
+
 
 def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passage], stemmer: str) -> Evidence:
     """The features of every sentence of `passages` (a sentence in two passages counts once)."""
@@ -117,6 +122,23 @@ def paragraph(idx: Index, sentence_id: int) -> str:
     start = doc.text.rfind("\n", 0, sent.start) + 1
     end = doc.text.find("\n", sent.end)
     return f"{doc.title}\n{doc.text[start:end if end >= 0 else len(doc.text)]}"
+
+
+def paragraph_sentences(idx: Index, sentence_id: int) -> list[int]:
+    """The ids of the sentences of the paragraph (see `paragraph`) that holds this one, in order."""
+    by_doc = idx.cache.get("doc_sentences")
+    if by_doc is None:
+        by_doc = {}
+        for i, s in enumerate(idx.sentences):
+            by_doc.setdefault(s.doc_id, []).append(i)
+        for ids in by_doc.values():
+            ids.sort(key=lambda i: idx.sentences[i].start)
+        idx.cache["doc_sentences"] = by_doc
+    sent = idx.sentences[sentence_id]
+    text = idx.documents[sent.doc_id].text
+    start, end = text.rfind("\n", 0, sent.start) + 1, text.find("\n", sent.end)
+    end = len(text) if end < 0 else end
+    return [i for i in by_doc[sent.doc_id] if idx.sentences[i].start >= start and idx.sentences[i].end <= end] or [sentence_id]
 
 
 def corpus_figures(idx: Index) -> frozenset[str]:

@@ -20,6 +20,7 @@ from typing import Iterator, Protocol
 import numpy as np
 
 from .config import Config
+from .align import features as aligned
 from .discourse import carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, corpus_figures, gather
@@ -88,11 +89,18 @@ class ExtractiveGenerator:
             return ev, np.zeros(0), *self.decide(qi, ev, np.zeros(0))
         scores = self.judge.sentence_scores(ev)
         new = given_by(qi, history, self.cfg.bm25_stemmer)
-        quoted = gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev
+        quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
         first = self.idx.sentences[int(quoted.sentence_ids[int(np.argmax(choice))])].text
         confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, first))
         return quoted, choice, confidence, reason
+
+    def shortlist(self, qi: QuestionInfo, ev: Evidence) -> Evidence:
+        """The candidates the choice model reads, with how closely each meets the question (`rag.align`)."""
+        if self.judge.shortlist is None:
+            return ev
+        rows = self.judge.shortlisted(ev)
+        return ev.take(rows, aligned(self.idx, qi, ev.sentence_ids[rows], self.cfg.embedder, self.cfg.bm25_stemmer))
 
     @property
     def reader(self):

@@ -10,7 +10,10 @@ this file with their provenance (which articles fitted them; report on the other
   features plus the best of each feature over all candidates, and gives the confidence that
   the articles answer the question at all; below the threshold, the answer is a refusal;
 - the choice model (a conditional logit, `eval/choice.py`) picks which candidates are quoted:
-  the best, and runners-up within `answer_ratio` of its odds.
+  the best, and runners-up within `answer_ratio` of its odds. It reads the `shortlist` (the
+  `size` best candidates by a first conditional logit over the features above), each with the
+  features above and how closely its words meet the question's (`rag.align`, too slow to read
+  for every candidate).
   Whether to answer and what to quote are two questions: the first needs absolute evidence,
   the second only which candidate beats the others. The threshold and the ratio were set on
   the fitting articles only (`threshold_rule`, `answer_ratio_rule` in the file);
@@ -37,7 +40,10 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ConfigError
+from .align import ALIGNED
 from .evidence import FEATURES, Evidence
+
+CHOICE_FEATURES = (*FEATURES, *ALIGNED)
 
 PATH = Path(__file__).with_name("judge.json")
 # Per-question features: the best of each over all candidates (min for missing_idf: the best
@@ -52,15 +58,30 @@ class Judge:
     threshold: float
     provenance: dict
     answer_ratio: float = 0.5  # runners-up quoted at this share of the best's odds (`ExtractiveGenerator.choose`)
-    choice: dict | None = None  # {"coef": [...], "intercept": float}; None: quote by `sentence`
+    choice: dict | None = None  # {"coef": [...], "intercept": float} over CHOICE_FEATURES; None: quote by `sentence`
+    shortlist: dict | None = None  # {"coef": [...], "intercept": float, "size": int} over FEATURES
     reader: dict | None = None  # {"coef": [judge, reader], "intercept", "threshold", "range": [lo, hi], "model"}
 
     def sentence_scores(self, ev: Evidence) -> np.ndarray:
         """Log-odds that each candidate sentence holds the answer: what refusal rests on."""
         return ev.X @ np.asarray(self.sentence["coef"]) + self.sentence["intercept"]
 
+    def shortlisted(self, ev: Evidence) -> np.ndarray:
+        """The rows of the candidates the choice model reads, in their order in `ev`.
+
+        >>> from rag.evidence import Evidence
+        >>> ev = Evidence(np.arange(3), np.zeros(3, int), np.array([[0.0], [2.0], [1.0]]))
+        >>> Judge({}, {}, 0.5, {}, shortlist={"coef": [1.0], "intercept": 0.0, "size": 2}).shortlisted(ev).tolist()
+        [1, 2]
+        """
+        if self.shortlist is None:
+            return np.arange(len(ev.sentence_ids))
+        scores = ev.X[:, : len(FEATURES)] @ np.asarray(self.shortlist["coef"]) + self.shortlist["intercept"]
+        return np.sort(np.argsort(-scores, kind="stable")[: int(self.shortlist["size"])])
+
     def choice_scores(self, ev: Evidence) -> np.ndarray:
-        """Which candidate answers, relative to the others (differences are log-odds): what is quoted."""
+        """Which candidate answers, relative to the others (differences are log-odds): what is
+        quoted. `ev` holds the shortlist with the alignment columns when there is a shortlist."""
         if self.choice is None:
             return self.sentence_scores(ev)
         return ev.X @ np.asarray(self.choice["coef"]) + self.choice["intercept"]
@@ -127,11 +148,16 @@ def load(path: Path = PATH) -> Judge:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         judge = Judge(data["sentence"], data["answerable"], float(data["threshold"]), data.get("provenance", {}),
-                      float(data.get("answer_ratio", 0.5)), data.get("choice"), data.get("reader"))
+                      float(data.get("answer_ratio", 0.5)), choice=data.get("choice"), reader=data.get("reader"),
+                      shortlist=data.get("shortlist"))
         if (
             list(data["features"]) != list(FEATURES)
             or len(judge.sentence["coef"]) != len(FEATURES)
-            or (judge.choice is not None and len(judge.choice["coef"]) != len(FEATURES))
+            or judge.shortlist is None
+            or len(judge.shortlist["coef"]) != len(FEATURES)
+            or list(data.get("choice_features", ())) != list(CHOICE_FEATURES)
+            or judge.choice is None
+            or len(judge.choice["coef"]) != len(CHOICE_FEATURES)
             or any(len(judge.answerable[k]) != len(QUESTION_FEATURES) for k in ("mean", "scale", "coef"))
             or (judge.reader is not None and (len(judge.reader["coef"]) != 2 or len(judge.reader["range"]) != 2))
         ):

@@ -12,7 +12,7 @@ from rag import Filters, InputError
 
 SEEDS = __import__("pathlib").Path(__file__).resolve().parent.parent / "seeds"
 
-DATABASE_Q = "Where did the Balkan ministers agree to create a joint database?"
+DATABASE_Q = "Where did the ministers agree to create a database to track migrants?"
 
 
 def test_answer_cites_the_gold_article_verbatim(seed_config):
@@ -91,7 +91,7 @@ def test_follow_up_uses_the_conversation(seed_config):
 def test_a_standalone_question_is_not_rewritten(seed_config):
     history = [{"role": "user", "content": "Who is Bosnia's minister for refugees and displaced persons?"},
                {"role": "assistant", "content": "Semiha Borovac [1]"}]
-    a = rag.answer("Where did the Balkan ministers agree to create a joint database?", history=history, config=seed_config)
+    a = rag.answer("Where did the ministers agree to create a database to track migrants?", history=history, config=seed_config)
     assert a.standalone == "" and a.to_dict()["standalone"] == ""
 
 
@@ -173,7 +173,7 @@ def test_a_lone_surrogate_is_an_input_error_not_a_tokenizer_crash(seed_config):
 
 
 def test_control_characters_are_dropped_and_the_question_answered(seed_config):
-    noisy = "Where did the\x00 Balkan mini\x00sters\x07 agree to create\ta joint\r\ndatabase?\x1b[0m\x7f"
+    noisy = "Where did the\x00 mini\x00sters\x07 agree to create\ta database to\r\ntrack migrants?\x1b[0m\x7f"
     a = rag.answer(noisy, config=seed_config)
     assert a.question == DATABASE_Q
     assert not a.abstained and "Sarajevo" in a.text

@@ -36,7 +36,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_ask_prints_the_answer_and_its_sources(built):
-    r = rag("ask", "Where did the Balkan ministers agree to create a joint database?", "--index-dir", str(built))
+    r = rag("ask", "Where did the ministers agree to create a database to track migrants?", "--index-dir", str(built))
     assert r.returncode == 0, r.stderr
     assert "Sarajevo" in r.stdout and "[1] Balkan States Vow Joint Action" in r.stdout
     assert "(003_d7e33aac75d08225.txt, 2018-07-06)" in r.stdout  # news is read by its date
@@ -131,13 +131,13 @@ def rag_bytes(*args: str | bytes, env: dict[str, str]) -> subprocess.CompletedPr
 
 def test_an_undecodable_byte_in_a_utf8_locale_becomes_u_fffd_and_is_answered(built):
     # $'...\xe9': a Latin-1 "é" typed into a terminal whose locale says UTF-8.
-    q = b"Where did the Balkan ministers agree to create a joint database? caf\xe9"
+    q = b"Where did the ministers agree to create a database to track migrants? caf\xe9"
     r = rag_bytes("ask", q, "--index-dir", str(built), "--json", env={"LC_ALL": "C.UTF-8"})
     err = r.stderr.decode()
     assert r.returncode == 0, err
     assert "Traceback" not in err and err.count("\n") == 1 and err.startswith("note: ") and "U+FFFD" in err
     out = json.loads(r.stdout)
-    assert out["question"] == "Where did the Balkan ministers agree to create a joint database? caf\ufffd"
+    assert out["question"] == "Where did the ministers agree to create a database to track migrants? caf\ufffd"
     assert not out["abstained"] and "Sarajevo" in out["text"]
 
 
@@ -159,7 +159,7 @@ def latin1(tmp_path_factory):
 
 def test_a_latin1_terminal_gets_its_question_and_a_printable_answer(built, latin1):
     # Python's UTF-8 mode in a Latin-1 locale decodes argv as UTF-8: the locale's encoding is right.
-    q = b"Where did the Balkan ministers agree to create a joint database? (caf\xe9)"
+    q = b"Where did the ministers agree to create a database to track migrants? (caf\xe9)"
     r = rag_bytes("ask", q, "--index-dir", str(built), "--json", env={**latin1, "PYTHONUTF8": "1"})
     assert r.returncode == 0 and r.stderr == b"", r.stderr.decode()
     assert json.loads(r.stdout)["question"].endswith("(café)")

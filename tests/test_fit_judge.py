@@ -54,6 +54,7 @@ def test_a_missing_file_is_an_input_error(tmp_path) -> None:
 
 def test_what_the_reader_said_is_cached_and_not_asked_again(tmp_path, seed_config, seed_index) -> None:
     from eval.fit_judge import fit_reader
+    from rag.align import features as aligned
     from rag.embed import embed
     from rag.generate import ExtractiveGenerator
     from rag.judge import load
@@ -66,9 +67,11 @@ def test_what_the_reader_said_is_cached_and_not_asked_again(tmp_path, seed_confi
     rows = []
     for (q, ok), v in zip(asked, vecs):
         qi, ev = gen.evidence(q, v, retrieve(seed_index, q, v, seed_config))
-        rows.append({"article": "a", "answerable": ok, "qi": qi, "ev": ev, "gold": np.full(len(ev.sentence_ids), ok)})
+        rows.append({"article": "a", "answerable": ok, "qi": qi, "ev": ev, "gold": np.full(len(ev.sentence_ids), ok),
+                     "aligned": aligned(seed_index, qi, ev.sentence_ids, seed_config.embedder, seed_config.bm25_stemmer)})
     j = load()
-    model = {"sentence": j.sentence, "answerable": j.answerable, "threshold": j.threshold, "choice": j.choice}
+    model = {"sentence": j.sentence, "answerable": j.answerable, "threshold": j.threshold, "choice": j.choice,
+             "shortlist": j.shortlist}
 
     class Scripted:  # says yes to the answerable questions: hand-checkable, and counts what it is asked
         def __init__(self):
@@ -83,3 +86,18 @@ def test_what_the_reader_said_is_cached_and_not_asked_again(tmp_path, seed_confi
     assert first.asked >= 2 and len(json.loads(cache.read_text())) == first.asked
     assert fit_reader(rows, model, {"a"}, seed_index, again, cache) == fitted and again.asked == 0
     assert fitted["coef"][1] > 0  # the reader's yes is evidence of an answer
+
+
+def test_the_choice_model_reads_the_shortlist_with_its_alignment_columns() -> None:
+    from eval.fit_judge import quoting
+    from rag.evidence import FEATURES, Evidence
+
+    X = np.zeros((3, len(FEATURES)))
+    X[:, 0] = [0.1, 0.9, 0.5]  # the shortlist ranks by the first feature only
+    row = {"ev": Evidence(np.array([7, 8, 9]), np.zeros(3, dtype=np.int64), X), "gold": np.array([True, False, True]),
+           "aligned": np.array([[1.0], [2.0], [3.0]])}
+    shortlist = {"coef": [1.0] + [0.0] * (len(FEATURES) - 1), "intercept": 0.0, "size": 2}
+    q = quoting(row, shortlist)
+    assert q["ev"].sentence_ids.tolist() == [8, 9]  # the best two, in their order
+    assert q["gold"].tolist() == [False, True]
+    assert q["ev"].X[:, -1].tolist() == [2.0, 3.0] and q["ev"].X.shape == (2, len(FEATURES) + 1)

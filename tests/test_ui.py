@@ -19,7 +19,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
 pytestmark = pytest.mark.slow
 
-ON_TOPIC = "Where did the Balkan ministers agree to build a joint database?"  # the README's example question
+ON_TOPIC = "Where did the ministers agree to create a database to track migrants?"  # the README's example question
 OFF_TOPIC = "Who won the 2018 football World Cup final?"
 
 

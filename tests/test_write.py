@@ -13,7 +13,7 @@ from rag.types import Answer
 from rag.verify import sentences as split_sentences
 from rag.write import REFUSAL, LLMGenerator
 
-Q = "Where did the Balkan ministers agree to build a joint database?"
+Q = "Where did the ministers agree to create a database to track migrants?"
 
 
 def run(seed_index, seed_config, chat, question=Q):
