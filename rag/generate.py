@@ -19,8 +19,8 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from .config import Config
 from .align import features as aligned
+from .config import Config
 from .discourse import carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, corpus_figures, gather

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
 from .align import ALIGNED
+from .errors import ConfigError
 from .evidence import FEATURES, Evidence
 
 CHOICE_FEATURES = (*FEATURES, *ALIGNED)
