@@ -27,7 +27,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .evidence import max_idf, paragraph_sentences, term_weights
+from .evidence import max_idf, new_term_weights, paragraph_sentences
 from .lexical import tokenize
 from .question import QuestionInfo
 from .storage import Index
@@ -71,8 +71,7 @@ def question_words(idx: Index, qi: QuestionInfo, embedder: str, stemmer: str) ->
 
     encs, hidden = load_model(embedder).states([qi.text])
     enc, vecs = encs[0], _unit(hidden[0])
-    new = set(qi.new_terms)
-    weight = {t: w for t, w in term_weights(idx, qi).items() if t in new}
+    weight = new_term_weights(idx, qi)
     pieces: dict[int, list[int]] = {}
     for row, word in enumerate(enc.word_ids):
         if word is not None and enc.tokens[row] not in ("[CLS]", "[SEP]"):

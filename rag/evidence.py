@@ -67,9 +67,7 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
     dense = idx.sentence_store.score(q_vec, ids).astype(np.float64)
     reference = calibration(idx).best_sentence(q_vec)
     dense_z = (dense - reference.mean()) / (reference.std() or 1.0)
-    # In a follow-up, what the conversation already said places the answer; it does not pick it.
-    new = set(qi.new_terms)
-    weight = {t: w for t, w in term_weights(idx, qi).items() if t in new}
+    weight = new_term_weights(idx, qi)
     total = sum(weight.values()) or 1.0
     salient = qi.new_salient
     top_idf = max_idf(idx)
@@ -109,6 +107,13 @@ def term_weights(idx: Index, qi: QuestionInfo) -> dict[str, float]:
     return {t: (w if w > 0 else max_idf(idx)) for t, w in idf.items()}
 
 
+def new_term_weights(idx: Index, qi: QuestionInfo) -> dict[str, float]:
+    """`term_weights` of the terms the conversation had not said (`new_terms`): in a follow-up,
+    what the conversation already said places the answer; it does not pick it."""
+    new = set(qi.new_terms)
+    return {t: w for t, w in term_weights(idx, qi).items() if t in new}
+
+
 def max_idf(idx: Index) -> float:
     """BM25's IDF of a term found in a single chunk: the rarest a known term can be."""
     n = len(idx.chunks)
@@ -124,21 +129,27 @@ def paragraph(idx: Index, sentence_id: int) -> str:
     return f"{doc.title}\n{doc.text[start:end if end >= 0 else len(doc.text)]}"
 
 
-def paragraph_sentences(idx: Index, sentence_id: int) -> list[int]:
-    """The ids of the sentences of the paragraph (see `paragraph`) that holds this one, in order."""
+def doc_sentences(idx: Index) -> dict[str, list[int]]:
+    """Each document's sentence ids in reading order (by span); cached on the index."""
     by_doc = idx.cache.get("doc_sentences")
     if by_doc is None:
         by_doc = {}
         for i, s in enumerate(idx.sentences):
             by_doc.setdefault(s.doc_id, []).append(i)
         for ids in by_doc.values():
-            ids.sort(key=lambda i: idx.sentences[i].start)
+            ids.sort(key=lambda i: (idx.sentences[i].start, idx.sentences[i].end))
         idx.cache["doc_sentences"] = by_doc
+    return by_doc
+
+
+def paragraph_sentences(idx: Index, sentence_id: int) -> list[int]:
+    """The ids of the sentences of the paragraph (see `paragraph`) that holds this one, in order."""
     sent = idx.sentences[sentence_id]
     text = idx.documents[sent.doc_id].text
     start, end = text.rfind("\n", 0, sent.start) + 1, text.find("\n", sent.end)
     end = len(text) if end < 0 else end
-    return [i for i in by_doc[sent.doc_id] if idx.sentences[i].start >= start and idx.sentences[i].end <= end] or [sentence_id]
+    ids = doc_sentences(idx)[sent.doc_id]
+    return [i for i in ids if idx.sentences[i].start >= start and idx.sentences[i].end <= end] or [sentence_id]
 
 
 def corpus_figures(idx: Index) -> frozenset[str]:

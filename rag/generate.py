@@ -23,7 +23,7 @@ from .align import features as aligned
 from .config import Config
 from .discourse import carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, corpus_figures, gather
+from .evidence import Evidence, corpus_figures, doc_sentences, gather
 from .judge import load as load_judge
 from .question import _FIGURE, QuestionInfo, analyze, given_by, names_nothing
 from .storage import Index
@@ -182,15 +182,7 @@ class ExtractiveGenerator:
 
 def quoted_span(idx, sent) -> tuple[int, int]:
     """The span of its document to quote for a chosen sentence (`rag.discourse.carried`)."""
-    spans = idx.cache.get("sentence_spans")
-    if spans is None:
-        spans = {}
-        for s in idx.sentences:
-            spans.setdefault(s.doc_id, []).append((s.start, s.end))
-        for v in spans.values():
-            v.sort()
-        idx.cache["sentence_spans"] = spans
-    doc_spans = spans[sent.doc_id]
+    doc_spans = [(idx.sentences[i].start, idx.sentences[i].end) for i in doc_sentences(idx)[sent.doc_id]]
     k = doc_spans.index((sent.start, sent.end))
     return carried(idx.documents[sent.doc_id].text, doc_spans, k)
 
