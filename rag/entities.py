@@ -67,6 +67,29 @@ def entities(text: str) -> tuple[tuple[str, str], ...]:
     >>> entities("It cost 42 million euros.")  # doctest: +SKIP
     (('money', '42 million euros'),)
     """
+    return tuple((kind, span) for kind, span, _ in _tagged(text))
+
+
+def settlements(text: str) -> tuple[str, ...]:
+    """The lower-cased places of `text` that may be a city, town or village: what OntoNotes tags
+    GPE (countries, cities, states), less countries and continents. What it tags LOC (regions,
+    seas, mountain ranges: "the Western Balkans") or FAC (buildings, bridges) is no town.
+
+    >>> settlements("Ministers met in Sarajevo, in the Western Balkans, to talk about Europe and Bosnia.")  # doctest: +SKIP
+    ('sarajevo',)
+    """
+    return tuple(span for _, span, label in _tagged(text)
+                 if label == "GPE" and span.removeprefix("the ") not in CONTINENTS and not is_country(span))
+
+
+# The continents under their usual English names: a closed list, like the countries of ISO 3166.
+CONTINENTS = frozenset({"africa", "antarctica", "asia", "australia", "europe", "north america", "south america",
+                        "oceania", "america", "americas", "eurasia", "australasia", "latin america", "central america"})
+
+
+@lru_cache(maxsize=65536)
+def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(kind, lower-cased text, OntoNotes label) of each entity in `text`: one parse for both of the above."""
     with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
         doc = pipeline()(text)
     out = []
@@ -76,7 +99,7 @@ def entities(text: str) -> tuple[tuple[str, str], ...]:
             kind = "money"
         elif kind == "number" and e.end < len(doc) and _is_currency(doc[e.end]):  # "42 million" + "euros"
             kind, span = "money", doc[e.start:e.end + 1]
-        out.append((kind, span.text.lower()))
+        out.append((kind, span.text.lower(), e.label_))
     return tuple(out)
 
 

@@ -217,9 +217,12 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
     accepts = qi.accepts
     if not accepts:
         return True
-    from .entities import entities, is_country
+    from .entities import entities, settlements
 
-    found = [(kind, text) for kind, text in entities(sentence) if kind in accepts and not (qi.settlement and is_country(text))]
+    if qi.settlement:  # a city or town: not a country, a continent, a region or a building
+        found = [("place", text) for text in settlements(sentence)]
+    else:
+        found = [(kind, text) for kind, text in entities(sentence) if kind in accepts]
     if "number" in accepts:
         found += [("number", f) for f in _FIGURE.findall(sentence)]
     return any(not _said(qi.text, text, kind) for kind, text in found)

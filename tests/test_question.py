@@ -224,6 +224,18 @@ def test_a_question_for_a_city_is_not_answered_by_a_country():
     assert named.settlement and not has_candidate(named, "The treaty was signed in Chile.")
 
 
+def test_a_question_for_a_city_is_not_answered_by_a_continent_a_region_or_a_bloc():
+    from rag.entities import settlements
+    from rag.question import analyze, has_candidate
+
+    qi = analyze("In which city did the trade ministers meet?")
+    assert not has_candidate(qi, "The trade ministers met to discuss exports to Asia and Europe.")
+    assert not has_candidate(qi, "The trade ministers of the Nordic countries met in Scandinavia.")
+    assert not has_candidate(qi, "The trade ministers of the EU met on Tuesday.")
+    assert has_candidate(qi, "The trade ministers met in Lisbon on Tuesday.")
+    assert settlements("Ministers from Asia and Peru met in Lima.") == ("lima",)
+
+
 def test_country_names_from_pycountry():
     from rag.entities import is_country
 
