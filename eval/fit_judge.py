@@ -156,7 +156,9 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     # answerable questions are refused.
     conf = []
     for r in (r for r in train if r["answerable"]):
-        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures")))
+        listed = quoting(r, shortlist)
+        first = int(np.argmax(listed["ev"].X @ choice + offset))
+        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures"), first_typed(listed, first)))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
     model["answer_ratio"] = answer_ratio([quoting(r, shortlist)["ev"].X @ choice + offset for r in train if r["answerable"]], QUOTED)
@@ -169,6 +171,11 @@ def quoting(r: dict, shortlist: dict) -> dict:
 
     rows = Judge({}, {}, 0.5, {}, shortlist=shortlist).shortlisted(r["ev"])
     return {**r, "ev": r["ev"].take(rows, r["aligned"][rows]), "gold": r["gold"][rows]}
+
+
+def first_typed(listed: dict, first: int) -> bool:
+    """Does the candidate to be quoted first hold the kind of thing asked for (`rule_out`)?"""
+    return bool(listed["ev"].column("typed")[first])
 
 
 def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reader, cache: Path | None = None) -> dict:
@@ -202,11 +209,11 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
     seen = []  # (judge confidence, reader log-odds, answerable, quoted sentence holds the answer, ruled out)
     for r in tqdm(train, desc="reader", unit="q", leave=False, disable=not sys.stderr.isatty()):
         ev, scores = r["ev"], judge.sentence_scores(r["ev"])
-        if rule_out(r["qi"], ev, scores, r.get("figures")):  # refused before the reader would be asked
-            seen.append((0.5, 0.0, r["answerable"], False, True))
-            continue
         listed = quoting(r, judge.shortlist)
         first = int(np.argmax(judge.choice_scores(listed["ev"])))
+        if rule_out(r["qi"], ev, scores, r.get("figures"), first_typed(listed, first)):  # refused before the reader is asked
+            seen.append((0.5, 0.0, r["answerable"], False, True))
+            continue
         said = ask(r["qi"].text, idx.sentences[int(listed["ev"].sentence_ids[first])].text)
         seen.append((judge.confidence(ev, scores), said, r["answerable"], bool(listed["gold"][first]), False))
     # answerable, but the sentence quoted first misses: neither kind to learn from
@@ -309,10 +316,11 @@ def report(rows: list[dict], model: dict, articles: set[str]) -> None:
             continue
         scores = judge.sentence_scores(r["ev"])
         c = judge.confidence(r["ev"], scores)
-        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"))) or c < judge.threshold
-        conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
         listed = quoting(r, judge.shortlist)
-        chosen.append(bool(listed["gold"][int(np.argmax(judge.choice_scores(listed["ev"])))]))
+        first = int(np.argmax(judge.choice_scores(listed["ev"])))
+        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"), first_typed(listed, first))) or c < judge.threshold
+        conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
+        chosen.append(bool(listed["gold"][first]))
     ans = [i for i, r in enumerate(r for r in rows if r["article"] in articles) if r["answerable"]]
     una = [i for i in range(len(conf)) if i not in set(ans)]
     print(f"held out ({', '.join(sorted(articles))}): {len(ans)} answerable, {len(una)} unanswerable")

@@ -82,9 +82,24 @@ def test_rule_out(question, typed, typed_about, scores, reason):
 @pytest.mark.parametrize(
     "question, reason",
     [
+        ("How many people came to Lyon?", "the sentence that answers best gives no number"),
+        ("How much did the bridge cost?", "the sentence that answers best gives no money"),
+        ("When did Lyon vote?", ""),  # a date may be told in words the recognizer misses
+        ("Who signed the bill?", ""),
+    ],
+)
+def test_a_figure_is_not_answered_by_a_first_sentence_without_one(question, reason):
+    ev = _evidence([1, 1], [1, 1])  # some sentence holds one, but not the one to be quoted first
+    assert rule_out(analyze(question), ev, np.array([1.0, 0.0]), first_typed=False) == reason
+
+
+@pytest.mark.parametrize(
+    "question, reason",
+    [
         ("Which football club won the Champions League?", "the evidence is too weak"),  # off-topic
         ("How do vaccines work?", "the evidence is too weak"),  # off-topic
         ("How tall is Cerar?", "no sentence found holds the number asked for"),
+        ("What is the population of Slovenia?", "the sentence that answers best gives no number"),
         ("How many asylum applications did Slovenia receive in 2015?", "the articles never mention 2015"),  # 2015 in no article
         ("How many illegal entries did Croatia register in the first five months of the year?", "no number found is said of croatia"),
         ("When was Nenad Nešić born?", "no date found is said of nenad, nešić"),
