@@ -57,7 +57,8 @@ class ExtractiveGenerator:
     articles do not answer.
 
     Refusal, in order: nothing retrieved; the question asks for a kind of thing (a person, a
-    date, a figure) that none of the three best sentences holds; the confidence is below its
+    date, a figure) that none of the three best sentences holds, or for a figure that the
+    sentence to be quoted first does not give (`rule_out`); the confidence is below its
     threshold (or `min_confidence` when set): the judge's alone (the default), or with the reader
     on, the judge's and the reader's together (`Judge.read`).
     """
