@@ -26,15 +26,24 @@ import regex
 from .lexical import fold, tokenize, ungrouped
 
 _W = r"(?:which|what)"
-# Checked in order; the first match decides. Person nouns are a general English list, so that
-# "which leader", "which king" or "which author" ask for a person in any corpus.
+# Nouns that name a person's role: "which leader", "which king" or "which author" ask for a person
+# in any corpus (and "it" never stands for one, `rag.followup`).
+PERSON_NOUNS = (
+    "person|man|woman|leader|coach|manager|captain|son|daughter|wife|husband|father|mother|brother|"
+    "sister|nephew|niece|uncle|aunt|successor|predecessor|king|queen|emperor|empress|prince|princess|"
+    "president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|"
+    "founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|"
+    "architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|"
+    "spokesperson|director|chairman|judge|prime minister"
+)
+# Checked in order; the first match decides.
 KINDS = [
     ("money", re.compile(rf"\bhow much (?:money|funding|aid|did .+ cost|does .+ cost|is .+ worth)\b|\b{_W} (?:was|is|were) the (?:cost|price|budget)\b", re.I)),
     ("number", re.compile(rf"\bhow (?:many|much|large|big|high|long|far|often|old|tall|wide|deep|fast)\b|\b{_W} (?:number|percentage|percent|share|amount|figure|proportion|fraction|population|size|rate)\b|\b{_W} (?:was|is|were|are) the (?:number|population|size|rate|percentage)\b", re.I)),
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
     ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village|venue|location|birthplace)\b", re.I)),
     ("group", re.compile(rf"\b{_W} (?:nationality|nationalities|ethnicity|ethnic group|religion|language|people)\b|\b{_W} country's\b", re.I)),
-    ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W}(?: \w+)? (?:person|man|woman|leader|coach|manager|captain|son|daughter|wife|husband|father|mother|brother|sister|nephew|niece|uncle|aunt|successor|predecessor|king|queen|emperor|empress|prince|princess|president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|spokesperson|director|chairman|judge|prime minister)\b", re.I)),
+    ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W}(?: \w+)? (?:{PERSON_NOUNS})\b", re.I)),
 ]
 # The entity kinds (`rag.entities`) that can answer each kind of question.
 ACCEPTS = {
