@@ -1,7 +1,8 @@
 """A follow-up question + the conversation so far -> a standalone question.
 
 "And what did they say about the EU?" cannot be searched alone. Its pronouns are replaced by
-the people, places and dates of the previous turn (from spaCy's recognizer), and the previous
+the people, places and dates of the previous turn (from spaCy's recognizer), "it" by the
+thing the previous question was about (a noun phrase, from spaCy's parser), and the previous
 question's names and subject words it lacks are added, so that retrieval and the answer judge
 see the whole question. A language model, when one is configured, can do better; this is the
 rule-based rewrite that needs none.
@@ -71,9 +72,9 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _PLURAL.sub(group, out, count=1)
     if places and kind == "place":  # "there": the place asked about
         out = _THERE.sub("in " + _cased(places[0], reply + previous), out, count=1)
-    country = next((t for k, t in asked if k == "place"), None)  # "it": the country asked about
-    if country:
-        out = _IT.sub(lambda m: _cased(country, previous) + ("'s" if m.group().lower() == "its" else ""), out, count=1)
+    thing = _it(previous) or next((_cased(t, previous) for k, t in asked if k == "place"), None)
+    if thing:  # "it": the thing the previous question was about, else the place it named
+        out = _IT.sub(lambda m: thing + ("'s" if m.group().lower() == "its" else ""), out, count=1)
     if dates:
         out = _THEN.sub("in " + dates[0], out, count=1)
     # What the rewritten question still lacks of the previous one: its names, and its subject
@@ -87,6 +88,35 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     # The carried context goes in a trailing parenthesis: searched, but not asked about
     # (`rag.question.analyze` takes the question's names from before it).
     return f"{out} ({', '.join(carried)})" if carried else out
+
+
+def _it(previous: str) -> str | None:
+    """What "it" stands for after `previous`: its first singular noun phrase that is neither what
+    it asked for ("which agency"), a person's role ("the Austrian chancellor") nor a pronoun, and
+    if a name, a place's (the recognizer takes a surname for an organization too often to trust
+    it with others). None when it has none.
+
+    >>> _it("What was the informal meeting of EU leaders in Lisbon about?")  # doctest: +SKIP
+    'the informal meeting'
+    >>> _it("From which countries does Portugal accept refugees?"), _it("Who did the mayor thank?")  # doctest: +SKIP
+    ('Portugal', None)
+    """
+    from .entities import _lock, pipeline
+    from .question import PERSON_NOUNS
+
+    places = {t for k, t in entities(previous) if k == "place"}
+    with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
+        doc = pipeline(("ner", "lemmatizer"))(previous)
+    if any(t.dep_ == "ROOT" and t.lower_ in ("do", "does", "did") for t in doc):
+        return None  # "Which agency did the chancellor praise?" read with "the chancellor praise" as a noun
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if (root.tag_ not in ("NN", "NNP") or chunk[0].tag_ in ("WDT", "WP", "WP$", "PRP", "PRP$")
+                or re.fullmatch(PERSON_NOUNS, root.text.lower())
+                or (root.tag_ == "NNP" and not any(_said(p, root.text) for p in places))):
+            continue
+        return chunk.text
+    return None
 
 
 def _unique(items) -> list[str]:

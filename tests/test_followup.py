@@ -29,6 +29,22 @@ def test_it_is_the_country_asked_about_but_not_the_it_of_it_was():
     assert rewrite("Why was it essential to act?", history).startswith("Why was it essential to act?")
 
 
+def test_it_is_the_thing_the_previous_question_was_about():
+    history = [{"role": "user", "content": "What was the summit of Nordic ministers in Oslo about?"},
+               {"role": "assistant", "content": "The summit discussed energy prices [1]."}]
+    assert rewrite("Who chaired it?", history).startswith("Who chaired the summit?")
+    assert rewrite("Who designed it?", HISTORY).startswith("Who designed the new bridge?")  # not the mayor: a role
+
+
+def test_it_is_never_a_person_nor_what_was_asked_for():
+    history = [{"role": "user", "content": "Which agency did the Austrian chancellor praise in Vienna?"},
+               {"role": "assistant", "content": "He praised Frontex [1]."}]
+    assert rewrite("Who governs it?", history).startswith("Who governs Vienna?")  # the place, as before
+    history = [{"role": "user", "content": "What did the Austrian chancellor say about the new law?"},
+               {"role": "assistant", "content": "He said the law was overdue [1]."}]
+    assert rewrite("Who wrote it?", history).startswith("Who wrote the new law?")  # not the chancellor: a role
+
+
 def test_a_pronoun_is_never_someone_the_question_names_itself():
     history = [{"role": "user", "content": "Which minister did Anna Berg host?"},
                {"role": "assistant", "content": "Anna Berg hosted Minister Piotr Nowak [1]."}]
