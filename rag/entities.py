@@ -169,5 +169,8 @@ def kinds_in(text: str) -> set[str]:
 
 
 def warm_up() -> None:
-    """Load the pipeline now (a second or two) rather than inside the first answer."""
+    """Load the pipelines now (a second or two) rather than inside the first answer: the
+    recognizer, and the parser that a follow-up's "it" (`rag.followup`) and the citation check
+    of written answers (`rag.roles`) read."""
     entities("Warm-up.")
+    pipeline(("ner", "lemmatizer"))
