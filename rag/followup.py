@@ -111,7 +111,7 @@ def _it(previous: str) -> str | None:
         return None  # "Which agency did the chancellor praise?" read with "the chancellor praise" as a noun
     for chunk in doc.noun_chunks:
         root = chunk.root
-        if (root.tag_ not in ("NN", "NNP") or chunk[0].tag_ in ("WDT", "WP", "WP$", "PRP", "PRP$")
+        if (root.tag_ not in ("NN", "NNP") or chunk[0].tag_ in ("WDT", "WP", "WP$", "WRB", "PRP", "PRP$")
                 or re.fullmatch(PERSON_NOUNS, root.text.lower())
                 or (root.tag_ == "NNP" and not any(_said(p, root.text) for p in places))):
             continue

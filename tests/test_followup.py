@@ -43,6 +43,9 @@ def test_it_is_never_a_person_nor_what_was_asked_for():
     history = [{"role": "user", "content": "What did the Austrian chancellor say about the new law?"},
                {"role": "assistant", "content": "He said the law was overdue [1]."}]
     assert rewrite("Who wrote it?", history).startswith("Who wrote the new law?")  # not the chancellor: a role
+    history = [{"role": "user", "content": "How much aid does the fund give to Portugal each year?"},
+               {"role": "assistant", "content": "About 5 million euros a year [1]."}]
+    assert rewrite("Who runs it?", history).startswith("Who runs the fund?")  # not "how much aid": what was asked
 
 
 def test_a_pronoun_is_never_someone_the_question_names_itself():
