@@ -154,14 +154,16 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     }
     # The threshold: with the answer-typing rules, REFUSE_SHARE of the fitting articles'
     # answerable questions are refused.
+    answerable = [r for r in train if r["answerable"]]
+    listed = [quoting(r, shortlist) for r in answerable]
+    chosen = [q["ev"].X @ choice + offset for q in listed]  # each shortlisted candidate's choice score
     conf = []
-    for r in (r for r in train if r["answerable"]):
-        listed = quoting(r, shortlist)
-        first = int(np.argmax(listed["ev"].X @ choice + offset))
-        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures"), first_typed(listed, first)))
+    for r, q, c in zip(answerable, listed, chosen):
+        ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures"),
+                                  first_typed(q, int(np.argmax(c)))))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
-    model["answer_ratio"] = answer_ratio([quoting(r, shortlist)["ev"].X @ choice + offset for r in train if r["answerable"]], QUOTED)
+    model["answer_ratio"] = answer_ratio(chosen, QUOTED)
     return model
 
 
