@@ -140,7 +140,8 @@ def cmd_ask(args) -> int:
     print()
     for c in result.citations:
         print(f"[{c.n}] {c.title} ({c.source}{', ' + c.date if c.date else ''})")
-        print(f"    \"{c.snippet}\"")
+        # A snippet that opens a quotation is shown as it is, not wrapped in a second pair of marks.
+        print(f"    {c.snippet}" if c.snippet[:1] in "\"“„«'‘" else f"    \"{c.snippet}\"")
         if c.url:
             print(f"    {c.url}")
     return 0

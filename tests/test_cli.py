@@ -40,6 +40,14 @@ def test_ask_prints_the_answer_and_its_sources(built):
     assert r.returncode == 0, r.stderr
     assert "Sarajevo" in r.stdout and "[1] Balkan States Vow Joint Action" in r.stdout
     assert "(003_d7e33aac75d08225.txt, 2018-07-06)" in r.stdout  # news is read by its date
+    assert '    "Security and human rights ministers' in r.stdout  # the snippet, quoted
+
+
+def test_ask_does_not_quote_a_quotation_twice(built):
+    r = rag("ask", "What did Merkel say about Greece?", "--index-dir", str(built))
+    assert r.returncode == 0, r.stderr
+    snippets = [line for line in r.stdout.splitlines() if line.startswith("    ") and "Merkel" in line]
+    assert snippets and all(line.startswith('    "We all agreed') and '""' not in line for line in snippets), r.stdout
 
 
 def test_ask_json(built):
