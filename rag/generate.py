@@ -21,6 +21,7 @@ import numpy as np
 
 from .align import features as aligned
 from .config import Config
+from .definition import introducing, target
 from .discourse import carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, corpus_figures, doc_sentences, gather
@@ -92,6 +93,11 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
+        if name := target(qi.text):  # "Who is X?": first the sentence that introduces X
+            k = introducing(name, [self.idx.sentences[int(i)].text for i in quoted.sentence_ids], choice)
+            if k is not None:
+                choice = choice.copy()
+                choice[k] = choice.max() + 1e-6
         best = int(np.argmax(choice))
         first = self.idx.sentences[int(quoted.sentence_ids[best])].text
         confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, first),
@@ -206,7 +212,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
     Only the three best sentences count, and a question for a figure or an amount is not
     answered when the sentence to be quoted first (`first_typed`: the choice model's best) holds
-    none. A question that names a figure no article states
+    none, nor one for a person asked for by their role ("Who is the mayor?") when it names no
+    one. A question that names a figure no article states
     ("Who won the election of 2022?", `figures`: `corpus_figures`) is about something they do not
     cover. And a question of function words only ("Who?") names nothing to answer about.
     Returns the reason, or "" when no rule refuses."""
@@ -220,6 +227,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
         return f"no sentence found holds the {qi.kind} asked for"
     if qi.kind in COUNTS and not first_typed:
         return f"the sentence that answers best gives no {qi.kind}"
+    if qi.by_role and not first_typed:  # "Who is the mayor?" asks for a name, not for the role again
+        return "the sentence that answers best names no one"
     if qi.kind in FIGURES and not ev.column("typed_about")[top].any():
         return f"no {qi.kind} found is said of {', '.join(qi.salient)}"
     return ""

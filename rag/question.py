@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import regex
 
+from .definition import target
 from .lexical import fold, tokenize, ungrouped
 
 _W = r"(?:which|what)"
@@ -58,6 +59,10 @@ ACCEPTS = {
 _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|port)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village)\b", re.I)
 # "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
+# "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
+# asked for by the role they hold, so an organization or a nationality does not answer.
+_ROLE = rf"(?:the|a|an|\w+['’]s) (?:[\w’'-]+ ){{0,3}}?(?:{PERSON_NOUNS})\b"
+_NAME_BY_ROLE = re.compile(rf"^\W*(?:who|whom) (?:is|was|are|were) {_ROLE}|\bnames? of {_ROLE}", re.I)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
@@ -76,6 +81,7 @@ class QuestionInfo:
     salient: tuple[str, ...]  # lower-cased names and figures the answer must be about
     negated: bool = False  # "Which country did not ...": a sentence without a negation misleads
     settlement: bool = False  # the place asked for is a city or town: a country does not answer
+    by_role: bool = False  # a person asked for by their role ("Who is the mayor?"): only a person's name answers
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
 
     @property
@@ -91,6 +97,8 @@ class QuestionInfo:
     @property
     def accepts(self) -> set[str]:
         """Entity kinds that answer this question (empty: any sentence may)."""
+        if self.by_role:
+            return {"person"}
         kinds = set(ACCEPTS.get(self.kind, ()))
         if self.kind == "number" and _DURATION.search(self.text):
             kinds.add("date")
@@ -103,8 +111,10 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
+    by_role = bool(_NAME_BY_ROLE.search(asked))  # "What is the name of the city's mayor?" asks for a person
+    kind = "person" if by_role else "other" if target(asked) else kind  # "Who is Cerar?" asks what he is
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
-    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement)
+    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement, by_role)
 
 
 def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "english") -> QuestionInfo:

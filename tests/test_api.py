@@ -42,14 +42,7 @@ def test_markers_index_into_citations(seed_config):
         "How do I reverse a linked list in Python?",  # off-topic
         "How many asylum applications did Slovenia receive in 2015?",  # on-topic, a year never mentioned
         "How many illegal entries did Croatia register in the first five months of the year?",  # a country's figure never given
-        pytest.param(
-            "What is the name of the Slovenian Director General of Police?",  # a name never given
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="quality: the quoted sentence names no one (typed=0), but the typing rule looks at the "
-                "three best sentences, two of which hold a person, organization or group; confidence 0.13 > 0.08",
-            ),
-        ),
+        "What is the name of the Slovenian Director General of Police?",  # a name never given, only the role
     ],
 )
 def test_unanswerable_questions_are_refused(seed_config, question):

@@ -73,6 +73,12 @@ def test_which_countrys_asks_for_a_group() -> None:
         ("How old is the mayor?", {"number", "money", "date"}),
         ("When did the factory close?", {"date"}),
         ("Why did the talks collapse?", set()),  # any sentence may answer
+        # a person asked for by their role: only a person's name answers
+        ("Who is the mayor of Lyon?", {"person"}),
+        ("What is the name of the city's new mayor?", {"person"}),
+        ("Who was Portugal's first king?", {"person"}),
+        ("Who was the ruling party in 1990?", {"person", "organization", "group"}),  # a party is no person
+        ("Who is Ada Lovelace?", set()),  # named already: asks who she is (rag.definition), not for a name
     ],
 )
 def test_accepted_entity_kinds(question: str, accepts: set) -> None:

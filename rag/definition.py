@@ -1,0 +1,79 @@
+"""A "Who is X?" question + candidate sentences -> the one that introduces X (its fullest mention).
+
+Asked who someone is, a reader wants what the articles call them: news names a person in full,
+with their title, where it first brings them in ("Slovenian Prime Minister Miro Cerar has
+attended ...") and by surname after ("Cerar said ..."). So the sentence to quote is the one whose
+mention of X is longest, title and name together, as TREC's definition questions were answered;
+which sentences are relevant at all is still the judge's to say.
+
+>>> target("Who is Cerar?"), target("Who was Ada Lovelace?"), target("Who signed the bill?")
+('Cerar', 'Ada Lovelace', '')
+>>> mention_length("Mr Grant, the mayor, said no.", "Grant"), mention_length("Grant said no.", "Grant")
+(4, 1)
+>>> mention_length("She met the Mayor of Leeds, Tom Grant.", "Grant")
+5
+"""
+
+from __future__ import annotations
+
+import re
+
+import regex
+
+# "Who is X?", "Who's X?", "Who were X and Y?": nothing asked but who they are.
+_WHO_IS = re.compile(r"^\W*who(?:['’]s| is| was| are| were)\s+(?P<x>[^?]+?)\s*\??\s*$", re.I)
+# X must be a name: a few words, none of them a word that would make the question ask more.
+_NOT_A_NAME = re.compile(r"\b(?:the|a|an|he|she|it|they|this|that|these|those|who|which|what|there|in|at|on|by|for|to|with|from|responsible|behind)\b", re.I)
+_JOINS = ("of", "for", "and", "the", "de", "van", "von", "al", "bin")
+_JOIN = "|".join(_JOINS)
+# A run of capitalized words, with the small words that join names and titles ("Minister of the
+# Interior", "Commissioner for Home Affairs").
+_CAP = r"\(?\p{Lu}[\w’'.-]*\)?"  # "Šefic", "(Frontex)"
+_RUN = regex.compile(rf"{_CAP}(?:\s+(?:(?:{_JOIN})\s+)*{_CAP})*")
+# An appositive after the name: ", the minister of ...," / ", a former ...,".
+_APPOSITIVE = re.compile(r"^\s*,\s+(?:the|a|an)\s+[^,]{2,60},")
+# A title set before the name by a comma: "the Minister of Security, Nenad Nesic".
+_TITLE_BEFORE = regex.compile(rf"({_CAP}(?:\s+(?:(?:{_JOIN})\s+)*{_CAP})*),\s*$")
+
+
+def target(question: str) -> str:
+    """The name a "Who is X?" question asks about, or "" when it asks something else."""
+    m = _WHO_IS.match(question)
+    if not m:
+        return ""
+    x = m.group("x").strip(" \"'“”")
+    if not 1 <= len(x.split()) <= 4 or _NOT_A_NAME.search(x):
+        return ""
+    # A name is capitalized, unless the whole question is typed in lower case ("who is merkel").
+    cased = question != question.lower()
+    return x if not cased or all(w[:1].isupper() or w in _JOINS for w in x.split()) else ""
+
+
+def mention_length(sentence: str, name: str) -> int:
+    """How many words the sentence's longest mention of `name` takes: the capitalized run that
+    holds the name's last word (its title and full name), plus two for an appositive after it
+    ("Grant, the mayor,") and the words of a title before it ("the Mayor of Leeds, Tom Grant").
+    0 when the sentence does not name it."""
+    last = re.escape(name.split()[-1])
+    best = 0
+    for run in _RUN.finditer(sentence):
+        if re.search(rf"(?<!\w){last}(?!\w)", run.group(), re.I):
+            words = len(run.group().split()) + (2 if _APPOSITIVE.match(sentence[run.end():]) else 0)
+            if title := _TITLE_BEFORE.search(sentence[: run.start()]):
+                words += len(title.group(1).split())
+            best = max(best, words)
+    return best
+
+
+def introducing(name: str, sentences: list[str], scores) -> int | None:
+    """The index of the sentence to quote first for "Who is `name`?": of the candidates (the
+    choice model's shortlist), the one with the longest mention of the name, the better scored
+    on a tie. None when none names it in more words than the best-scored one already does.
+
+    >>> introducing("Grant", ["Grant said no.", "Mayor Tom Grant opened the bridge."], [2.0, 1.0])
+    1
+    """
+    best = max(range(len(scores)), key=lambda i: scores[i])
+    lengths = [mention_length(s, name) for s in sentences]
+    longer = [i for i in range(len(scores)) if lengths[i] > lengths[best]]
+    return max(longer, key=lambda i: (lengths[i], scores[i])) if longer else None

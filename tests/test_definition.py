@@ -1,0 +1,53 @@
+"""rag.definition: "Who is X?" is answered by the sentence that introduces X, on sentences from no article here."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.definition import introducing, mention_length, target
+from rag.question import analyze
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("Who is Angela Merkel?", "Angela Merkel"),
+        ("who is merkel", "merkel"),  # typed in lower case, no question mark
+        ("Who's Jacinda Ardern?", "Jacinda Ardern"),
+        ("Who were Lewis and Clark?", "Lewis and Clark"),
+        ("Who is the mayor?", ""),  # a role: asks for a name (rag.question, by_role)
+        ("Who is he?", ""),  # a pronoun: a follow-up's to resolve
+        ("Who is responsible for the flooding?", ""),  # asks more than who someone is
+        ("Who are committees comprised of?", ""),  # not a name
+        ("Who signed the treaty?", ""),
+        ("What is Frontex?", ""),  # only "who": an organization's definition is not a title and a name
+    ],
+)
+def test_target(question, name):
+    assert target(question) == name
+
+
+def test_a_who_is_question_asks_for_no_entity_kind():
+    assert analyze("Who is Angela Merkel?").kind == "other" and analyze("Who signed the treaty?").kind == "person"
+
+
+@pytest.mark.parametrize(
+    "sentence, length",
+    [
+        ("German Chancellor Angela Merkel arrived on Monday.", 4),  # title and full name
+        ("Merkel said the talks went well.", 1),
+        ("Chancellor Angela Merkel, the leader of the CDU, spoke first.", 5),  # and an appositive
+        ("The host was the Chancellor of Germany, Angela Merkel.", 5),  # a title set before by a comma
+        ("The talks went well, officials said.", 0),  # not named
+        ("Merkelbach said nothing.", 0),  # a word, not a prefix
+    ],
+)
+def test_mention_length(sentence, length):
+    assert mention_length(sentence, "Angela Merkel") == length
+
+
+def test_the_introducing_sentence_comes_first():
+    sentences = ["Merkel said the talks went well.", "German Chancellor Angela Merkel arrived on Monday.", "It rained."]
+    assert introducing("Merkel", sentences, [3.0, 1.0, 2.0]) == 1
+    # the best-scored sentence already names her in full: nothing to change
+    assert introducing("Merkel", list(reversed(sentences[:2])), [3.0, 1.0]) is None
