@@ -61,8 +61,12 @@ _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|por
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
 # "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
 # asked for by the role they hold, so an organization or a nationality does not answer.
-_ROLE = rf"(?:the|a|an|\w+['’]s) (?:[\w’'-]+ ){{0,3}}?(?:{PERSON_NOUNS})\b"
-_NAME_BY_ROLE = re.compile(rf"^\W*(?:who|whom) (?:is|was|are|were) {_ROLE}|\bnames? of {_ROLE}", re.I)
+_ROLE = rf"(?:the|a|an|this|that|his|her|its|their|\w+['’]s) (?:[\w’'-]+ ){{0,3}}?(?:{PERSON_NOUNS})\b"
+_NAME_BY_ROLE = re.compile(
+    rf"^\W*(?:who|whom) (?:is|was|are|were) {_ROLE}|\bnames? of {_ROLE}"
+    rf"|^\W*what(?:['’]s| is| was| are| were) {_ROLE}['’]s (?:full |first |last )?names?\W*$",  # "What is the mayor's name?"
+    re.I,
+)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)

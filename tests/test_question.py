@@ -77,6 +77,9 @@ def test_which_countrys_asks_for_a_group() -> None:
         ("Who is the mayor of Lyon?", {"person"}),
         ("What is the name of the city's new mayor?", {"person"}),
         ("Who was Portugal's first king?", {"person"}),
+        ("What is the new mayor's name?", {"person"}),
+        ("What was that minister's full name?", {"person"}),
+        ("What is the theory that this king's name comes from?", set()),  # a theory, not the name
         ("Who was the ruling party in 1990?", {"person", "organization", "group"}),  # a party is no person
         ("Who is Ada Lovelace?", set()),  # named already: asks who she is (rag.definition), not for a name
     ],
