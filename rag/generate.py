@@ -21,7 +21,7 @@ import numpy as np
 
 from .align import features as aligned
 from .config import Config
-from .definition import introducing, target
+from .definition import introducing
 from .discourse import carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, corpus_figures, doc_sentences, gather
@@ -93,8 +93,8 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
-        if name := target(qi.text):  # "Who is X?": first the sentence that introduces X
-            k = introducing(name, [self.idx.sentences[int(i)].text for i in quoted.sentence_ids], choice)
+        if qi.defines:  # "Who is X?": first the sentence that introduces X
+            k = introducing(qi.defines, [self.idx.sentences[int(i)].text for i in quoted.sentence_ids], choice)
             if k is not None:
                 choice = choice.copy()
                 choice[k] = choice.max() + 1e-6

@@ -86,6 +86,7 @@ class QuestionInfo:
     negated: bool = False  # "Which country did not ...": a sentence without a negation misleads
     settlement: bool = False  # the place asked for is a city or town: a country does not answer
     by_role: bool = False  # a person asked for by their role ("Who is the mayor?"): only a person's name answers
+    defines: str = ""  # "Who is X?": the X asked about (rag.definition)
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
 
     @property
@@ -116,9 +117,11 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
     by_role = bool(_NAME_BY_ROLE.search(asked))  # "What is the name of the city's mayor?" asks for a person
-    kind = "person" if by_role else "other" if target(asked) else kind  # "Who is Cerar?" asks what he is
+    defines = "" if by_role else target(asked)
+    kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
-    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement, by_role)
+    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement, by_role,
+                        defines)
 
 
 def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "english") -> QuestionInfo:
