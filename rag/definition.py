@@ -21,7 +21,9 @@ import re
 import regex
 
 # "Who is X?", "Who's X?", "Who were X and Y?": nothing asked but who they are.
-_WHO_IS = re.compile(r"^\W*who(?:['’]s| is| was| are| were)\s+(?P<x>[^?]+?)\s*\??\s*$", re.I)
+# Matched against the question less its closing "?" and spaces, so that no two parts of the
+# pattern compete for the same spaces (a question of 2,000 spaces must not take minutes).
+_WHO_IS = re.compile(r"^\W*who(?:['’]s| is| was| are| were)\s+(?P<x>[^?\s][^?]*)$", re.I)
 # X must be a name: a few words, none of them a word that would make the question ask more.
 _NOT_A_NAME = re.compile(r"\b(?:the|a|an|he|she|it|they|this|that|these|those|who|which|what|there|in|at|on|by|for|to|with|from|responsible|behind)\b", re.I)
 _JOINS = ("of", "for", "and", "the", "de", "van", "von", "al", "bin")
@@ -38,7 +40,7 @@ _TITLE_BEFORE = regex.compile(rf"({_CAP}(?:\s+(?:(?:{_JOIN})\s+)*{_CAP})*),\s*$"
 
 def target(question: str) -> str:
     """The name a "Who is X?" question asks about, or "" when it asks something else."""
-    m = _WHO_IS.match(question)
+    m = _WHO_IS.match(question.strip().removesuffix("?").rstrip())
     if not m:
         return ""
     x = m.group("x").strip(" \"'“”")
@@ -59,7 +61,7 @@ def mention_length(sentence: str, name: str) -> int:
     for run in _RUN.finditer(sentence):
         if re.search(rf"(?<!\w){last}(?!\w)", run.group(), re.I):
             words = len(run.group().split()) + (2 if _APPOSITIVE.match(sentence[run.end():]) else 0)
-            if title := _TITLE_BEFORE.search(sentence[: run.start()]):
+            if title := _TITLE_BEFORE.search(sentence[max(0, run.start() - 160) : run.start()]):  # a title is short
                 words += len(title.group(1).split())
             best = max(best, words)
     return best

@@ -51,3 +51,9 @@ def test_the_introducing_sentence_comes_first():
     assert introducing("Merkel", sentences, [3.0, 1.0, 2.0]) == 1
     # the best-scored sentence already names her in full: nothing to change
     assert introducing("Merkel", list(reversed(sentences[:2])), [3.0, 1.0]) is None
+
+
+@pytest.mark.timeout(10)  # not a speed target (it takes milliseconds): an earlier pattern backtracked over these spaces for minutes
+@pytest.mark.parametrize("question", ["Who is X" + " " * 2000 + "y?", "Who is" + " " * 2000 + "?", "Who is Ann" + " ?" * 1000])
+def test_target_of_a_question_padded_with_spaces(question):
+    assert target(question) == ""
