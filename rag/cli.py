@@ -136,6 +136,8 @@ def cmd_ask(args) -> int:
         return 0
     print(result.text)
     if result.abstained:
+        if result.reason:  # why, in one line: "the articles never mention 2015"
+            print(f"Why: {result.reason}")
         return 0
     print()
     for c in result.citations:

@@ -50,6 +50,13 @@ def test_ask_does_not_quote_a_quotation_twice(built):
     assert snippets and all(line.startswith('    "We all agreed') and '""' not in line for line in snippets), r.stdout
 
 
+def test_a_refusal_says_why(built):
+    r = rag("ask", "How many asylum applications did Slovenia receive in 2015?", "--index-dir", str(built))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["The articles do not contain an answer to this question.",
+                                     "Why: the articles never mention 2015"], r.stdout
+
+
 def test_ask_json(built):
     r = rag("ask", "Who won the 2018 FIFA World Cup final?", "--index-dir", str(built), "--json")
     assert r.returncode == 0, r.stderr

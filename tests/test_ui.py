@@ -120,6 +120,7 @@ def test_off_topic_question_abstains_without_cards(client, config):
     assert "[1]" not in answer
     assert "src-card" not in sources
     assert "do not answer" in sources
+    assert "Why: " in answer  # the refusal says why
 
 
 @pytest.mark.parametrize("question", ["", "   "])
