@@ -6,8 +6,8 @@ attended ...") and by surname after ("Cerar said ..."). So the sentence to quote
 mention of X is longest, title and name together, as TREC's definition questions were answered;
 which sentences are relevant at all is still the judge's to say.
 
->>> target("Who is Cerar?"), target("Who was Ada Lovelace?"), target("Who signed the bill?")
-('Cerar', 'Ada Lovelace', '')
+>>> target("Who is Cerar?"), target("What is Frontex?"), target("Who signed the bill?")
+('Cerar', 'Frontex', '')
 >>> mention_length("Mr Grant, the mayor, said no.", "Grant"), mention_length("Grant said no.", "Grant")
 (4, 1)
 >>> mention_length("She met the Mayor of Leeds, Tom Grant.", "Grant")
@@ -20,10 +20,11 @@ import re
 
 import regex
 
-# "Who is X?", "Who's X?", "Who were X and Y?": nothing asked but who they are.
+# "Who is X?", "Who's X?", "Who were X and Y?", "What is Frontex?": nothing asked but who or
+# what they are.
 # Matched against the question less its closing "?" and spaces, so that no two parts of the
 # pattern compete for the same spaces (a question of 2,000 spaces must not take minutes).
-_WHO_IS = re.compile(r"^\W*who(?:['’]s| is| was| are| were)\s+(?P<x>[^?\s][^?]*)$", re.I)
+_WHO_IS = re.compile(r"^\W*(?P<wh>who|what)(?:['’]s| is| was| are| were)\s+(?P<x>[^?\s][^?]*)$", re.I)
 # X must be a name: a few words, none of them a word that would make the question ask more.
 _NOT_A_NAME = re.compile(r"\b(?:the|a|an|he|she|it|they|this|that|these|those|who|which|what|there|in|at|on|by|for|to|with|from|responsible|behind)\b", re.I)
 _JOINS = ("of", "for", "and", "the", "de", "van", "von", "al", "bin")
@@ -46,8 +47,11 @@ def target(question: str) -> str:
     x = m.group("x").strip(" \"'“”")
     if not 1 <= len(x.split()) <= 4 or _NOT_A_NAME.search(x):
         return ""
-    # A name is capitalized, unless the whole question is typed in lower case ("who is merkel").
+    # A name is capitalized, unless the whole question is typed in lower case ("who is merkel");
+    # "what is accommodation" asks what a word means, so "what" needs the capitals.
     cased = question != question.lower()
+    if not cased and m.group("wh").lower() == "what":
+        return ""
     return x if not cased or all(w[:1].isupper() or w in _JOINS for w in x.split()) else ""
 
 

@@ -20,11 +20,19 @@ from rag.question import analyze
         ("Who is responsible for the flooding?", ""),  # asks more than who someone is
         ("Who are committees comprised of?", ""),  # not a name
         ("Who signed the treaty?", ""),
-        ("What is Frontex?", ""),  # only "who": an organization's definition is not a title and a name
+        ("What is Frontex?", "Frontex"),  # an organization: introduced by its full name too
+        ("What is the European Council?", ""),  # "the": not a bare name
+        ("what is frontex", ""),  # "what" in lower case may ask what a word means
+        ("What is Dr Lobnikar's first name?", ""),  # asks for more than what he is
     ],
 )
 def test_target(question, name):
     assert target(question) == name
+
+
+def test_the_sentence_that_spells_out_an_organization_comes_first():
+    sentences = ["Frontex will start its mission soon.", "They work with the European Border and Coast Guard Agency (Frontex)."]
+    assert introducing("Frontex", sentences, [2.0, 1.0]) == 1
 
 
 def test_a_who_is_question_asks_for_no_entity_kind():

@@ -195,3 +195,8 @@ def test_a_quote_opening_with_a_pronoun_says_whom_it_means_and_nothing_is_quoted
 def test_who_is_quotes_first_the_sentence_that_introduces_them(seed_index, seed_config, question, first):
     a = ask(seed_index, seed_config, question)
     assert not a.abstained and a.citations[0].snippet.startswith(first), a.text
+
+
+def test_what_is_quotes_first_the_sentence_that_spells_the_name_out(seed_index, seed_config):
+    a = ask(seed_index, seed_config, "What is Frontex?")  # not "... so that Frontex can start its mission ..."
+    assert not a.abstained and "European Border and Coast Guard Agency (Frontex)" in a.citations[0].snippet, a.text
