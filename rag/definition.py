@@ -71,15 +71,28 @@ def mention_length(sentence: str, name: str) -> int:
     return best
 
 
+def defines(sentence: str, name: str) -> bool:
+    """Does the sentence say what `name` is: "X is a ...", "X was the ...", "X, a ...,"? That is
+    the definition itself (TREC's copula and appositive patterns), better than any mention.
+
+    >>> defines("Tymnet was an international data network.", "Tymnet"), defines("Tymnet grew.", "Tymnet")
+    (True, False)
+    """
+    last = re.escape(name.split()[-1])
+    return bool(re.search(rf"(?<!\w){last}(?:\s+\([^()]*\))?(?:\s+(?:is|was|are|were)|\s*,)\s+(?:a|an|the|one)\s", sentence, re.I))
+
+
 def introducing(name: str, sentences: list[str], scores) -> int | None:
     """The index of the sentence to quote first for "Who is `name`?": of the candidates (the
-    choice model's shortlist), the one with the longest mention of the name, the better scored
-    on a tie. None when none names it in more words than the best-scored one already does.
+    choice model's shortlist), one that says what it is (`defines`), else the one with the longest
+    mention of the name, the better scored on a tie. None when none does better than the
+    best-scored one already does.
 
     >>> introducing("Grant", ["Grant said no.", "Mayor Tom Grant opened the bridge."], [2.0, 1.0])
     1
     """
     best = max(range(len(scores)), key=lambda i: scores[i])
-    lengths = [mention_length(s, name) for s in sentences]
+    # A definition outranks any mention; among mentions, the longest.
+    lengths = [mention_length(s, name) + (1000 if defines(s, name) else 0) for s in sentences]
     longer = [i for i in range(len(scores)) if lengths[i] > lengths[best]]
     return max(longer, key=lambda i: (lengths[i], scores[i])) if longer else None

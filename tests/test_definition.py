@@ -30,6 +30,13 @@ def test_target(question, name):
     assert target(question) == name
 
 
+def test_a_definition_comes_before_any_mention():
+    sentences = ["The Swiss Federal Council, under President Ueli Maurer, met.", "Maurer is a Swiss politician."]
+    assert introducing("Ueli Maurer", sentences, [2.0, 1.0]) == 1  # "X is a ...": what he is
+    sentences = ["Maurer spoke.", "Ueli Maurer, a former defence minister, spoke."]
+    assert introducing("Maurer", sentences, [2.0, 1.0]) == 1  # "X, a ...,"
+
+
 def test_the_sentence_that_spells_out_an_organization_comes_first():
     sentences = ["Frontex will start its mission soon.", "They work with the European Border and Coast Guard Agency (Frontex)."]
     assert introducing("Frontex", sentences, [2.0, 1.0]) == 1
