@@ -1,10 +1,12 @@
-"""A "Who is X?" question + candidate sentences -> the one that introduces X (its fullest mention).
+"""A "Who/What is X?" question + candidate sentences -> the one that says what X is, or introduces X.
 
-Asked who someone is, a reader wants what the articles call them: news names a person in full,
-with their title, where it first brings them in ("Slovenian Prime Minister Miro Cerar has
-attended ...") and by surname after ("Cerar said ..."). So the sentence to quote is the one whose
-mention of X is longest, title and name together, as TREC's definition questions were answered;
-which sentences are relevant at all is still the judge's to say.
+Asked who someone is, a reader wants what the articles call them. A sentence that says it ("X is
+a ...", "X, a ...,") is the answer; failing that, news names a person in full, with their title,
+where it first brings them in ("Slovenian Prime Minister Miro Cerar has attended ...") and by
+surname after ("Cerar said ..."), so the sentence to quote is the one whose mention of X is
+longest, title and name together: the copula, appositive and title patterns by which TREC's
+definition questions were answered. Which sentences are relevant at all is still the judge's
+to say.
 
 >>> target("Who is Cerar?"), target("What is Frontex?"), target("Who signed the bill?")
 ('Cerar', 'Frontex', '')
