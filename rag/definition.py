@@ -22,6 +22,8 @@ import re
 
 import regex
 
+from .lexical import fold
+
 # "Who is X?", "Who's X?", "Who were X and Y?", "What is Frontex?": nothing asked but who or
 # what they are.
 # Matched against the question less its closing "?" and spaces, so that no two parts of the
@@ -34,11 +36,12 @@ _JOIN = "|".join(_JOINS)
 # A run of capitalized words, with the small words that join names and titles ("Minister of the
 # Interior", "Commissioner for Home Affairs").
 _CAP = r"\(?\p{Lu}[\w’'.-]*\)?"  # "Šefic", "(Frontex)"
-_RUN = regex.compile(rf"{_CAP}(?:\s+(?:(?:{_JOIN})\s+)*{_CAP})*")
+_RUN_OF = rf"{_CAP}(?:\s+(?:(?:{_JOIN})\s+)*{_CAP})*"
+_RUN = regex.compile(_RUN_OF)
 # An appositive after the name: ", the minister of ...," / ", a former ...,".
 _APPOSITIVE = re.compile(r"^\s*,\s+(?:the|a|an)\s+[^,]{2,60},")
 # A title set before the name by a comma: "the Minister of Security, Nenad Nesic".
-_TITLE_BEFORE = regex.compile(rf"({_CAP}(?:\s+(?:(?:{_JOIN})\s+)*{_CAP})*),\s*$")
+_TITLE_BEFORE = regex.compile(rf"({_RUN_OF}),\s*$")
 
 
 def target(question: str) -> str:
@@ -62,10 +65,10 @@ def mention_length(sentence: str, name: str) -> int:
     holds the name's last word (its title and full name), plus two for an appositive after it
     ("Grant, the mayor,") and the words of a title before it ("the Mayor of Leeds, Tom Grant").
     0 when the sentence does not name it."""
-    last = re.escape(name.split()[-1])
+    last = _last_word(name)
     best = 0
     for run in _RUN.finditer(sentence):
-        if re.search(rf"(?<!\w){last}(?!\w)", run.group(), re.I):
+        if last.search(fold(run.group())):
             words = len(run.group().split()) + (2 if _APPOSITIVE.match(sentence[run.end():]) else 0)
             if title := _TITLE_BEFORE.search(sentence[max(0, run.start() - 160) : run.start()]):  # a title is short
                 words += len(title.group(1).split())
@@ -80,8 +83,13 @@ def defines(sentence: str, name: str) -> bool:
     >>> defines("Tymnet was an international data network.", "Tymnet"), defines("Tymnet grew.", "Tymnet")
     (True, False)
     """
-    last = re.escape(name.split()[-1])
-    return bool(re.search(rf"(?<!\w){last}(?:\s+\([^()]*\))?(?:\s+(?:is|was|are|were)|\s*,)\s+(?:a|an|the|one)\s", sentence, re.I))
+    said = rf"{_last_word(name).pattern}(?:\s+\([^()]*\))?(?:\s+(?:is|was|are|were)|\s*,)\s+(?:a|an|the|one)\s"
+    return bool(re.search(said, fold(sentence), re.I))
+
+
+def _last_word(name: str) -> re.Pattern:
+    """The name's last word as a whole word, accents folded ("Nesic" names "Nenad Nešić")."""
+    return re.compile(rf"(?<!\w){re.escape(fold(name.split()[-1]))}(?!\w)", re.I)
 
 
 def introducing(name: str, sentences: list[str], scores) -> int | None:
@@ -95,6 +103,6 @@ def introducing(name: str, sentences: list[str], scores) -> int | None:
     """
     best = max(range(len(scores)), key=lambda i: scores[i])
     # A definition outranks any mention; among mentions, the longest.
-    lengths = [mention_length(s, name) + (1000 if defines(s, name) else 0) for s in sentences]
-    longer = [i for i in range(len(scores)) if lengths[i] > lengths[best]]
-    return max(longer, key=lambda i: (lengths[i], scores[i])) if longer else None
+    rank = [(defines(s, name), mention_length(s, name)) for s in sentences]
+    better = [i for i in range(len(scores)) if rank[i] > rank[best]]
+    return max(better, key=lambda i: (rank[i], scores[i])) if better else None

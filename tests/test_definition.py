@@ -55,6 +55,7 @@ def test_a_who_is_question_asks_for_no_entity_kind():
         ("The host was the Chancellor of Germany, Angela Merkel.", 5),  # a title set before by a comma
         ("The talks went well, officials said.", 0),  # not named
         ("Merkelbach said nothing.", 0),  # a word, not a prefix
+        ("Chancellor Angela Mérkel arrived.", 3),  # accents or not, as everywhere (rag.lexical.fold)
     ],
 )
 def test_mention_length(sentence, length):
