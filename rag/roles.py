@@ -19,6 +19,7 @@ True
 
 A figure keeps what it counts, too: "73 members" needs an evidence sentence that gives 73 of
 members, not one that gives 73 of something and another that speaks of members (`counts_hold`).
+And "X is Y" keeps who is what: one evidence sentence must say it (`identities_hold`).
 """
 
 from __future__ import annotations
@@ -156,3 +157,77 @@ def counts_hold(sentence: str, evidence: list[str], stemmer: str = "english") ->
         return True
     bags = [set(tokenize([e], stemmer)[0]) for e in evidence]
     return all(any(mentions(e, figure) and noun in bag for e, bag in zip(evidence, bags)) for figure, noun in claims)
+
+
+def _parsed(text: str, stemmer: str):
+    with _lock:
+        doc = pipeline(("ner", "lemmatizer"))(text)
+    stem = [(terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer)]  # "" for a stop word
+    return doc, stem
+
+
+_BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s"}  # the lemmatizer is not loaded
+
+
+def _complement(token) -> bool:
+    """A copula's noun complement ("the capital" in "Ljubljana is the capital"; the small model
+    sometimes labels a bare name "acomp")."""
+    return token.dep_ == "attr" or (token.dep_ == "acomp" and token.pos_ in ("NOUN", "PROPN"))
+
+
+@lru_cache(maxsize=4096)
+def identities(text: str, stemmer: str = "english") -> frozenset[frozenset[str]]:
+    """The words, stemmed, of each "X is Y" of `text` (a copula with a noun complement), both
+    sides together; one with a pronoun on either side is left out.
+
+    >>> sorted(sorted(w) for w in identities("Robert's son was Bohemond, and the city is a port."))
+    [['bohemond', 'robert', 'son'], ['citi', 'port']]
+    """
+    doc, stem = _parsed(text, stemmer)
+    out = set()
+    for t in doc:
+        if t.lower_ not in _BE:
+            continue
+        subjects = [c for c in t.children if c.dep_ == "nsubj"]
+        complements = [c for c in t.children if _complement(c)]
+        for a in subjects:
+            for b in complements:
+                if a.pos_ != "PRON" and b.pos_ != "PRON":
+                    out.add(frozenset(stem[x.i] for x in _noun(a, t) + _noun(b, t)) - {""})
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _said_together(text: str, stemmer: str) -> tuple[frozenset[str], ...]:
+    """Word sets within which `text` says two nouns are one thing: each noun phrase with its
+    appositions ("Bohemond, Robert's son"), and each copula's subject and complement together."""
+    doc, stem = _parsed(text, stemmer)
+    out = []
+    for t in doc:
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
+            out.append(frozenset(stem[x.i] for x in _noun(t, t)) - {""})
+        if t.lower_ in _BE:
+            parts = [c for c in t.children if c.dep_ == "nsubj" or _complement(c)]
+            if len(parts) == 2:
+                out.append(frozenset(stem[x.i] for c in parts for x in _noun(c, t)) - {""})
+    return tuple(out)
+
+
+def identities_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> bool:
+    """Does one evidence sentence say each "X is Y" of `sentence`: every word of X and of Y in one
+    copula, either way round, or in one noun phrase? Words from two sentences do not make one
+    claim: "Robert's son was Duncan" is held neither by "Bohemond, Robert's son, landed." nor by
+    "He gave up his son Duncan."
+
+    >>> identities_hold("Robert's son was Duncan.", ["Bohemond, Robert's son, landed.", "He gave up his son Duncan."])
+    False
+    >>> identities_hold("Robert's son was Bohemond.", ["Bohemond, Robert's son, landed.", "Duncan landed."])
+    True
+    >>> identities_hold("The capital is Ljubljana.", ["Ljubljana is the capital."])
+    True
+    """
+    claims = identities(sentence, stemmer)
+    if not claims:  # most sentences say no "X is Y": nothing to parse
+        return True
+    together = [words for e in evidence for words in _said_together(e, stemmer)]
+    return all(any(claim <= words for words in together) for claim in claims)

@@ -28,7 +28,7 @@ import re
 
 from .lexical import tokenize
 from .question import _FIGURE, _NEGATION, mentions
-from .roles import counts_hold, roles_hold
+from .roles import counts_hold, identities_hold, roles_hold
 
 # Every content word, not most: with "most" (0.6 until now), a small model's "The centers were
 # profitable" passed on "centers" and "were" against "They lost money" (README, "Answers written
@@ -61,7 +61,7 @@ def support(sentence: str, evidence: list[str], stemmer: str = "english") -> lis
             coverage = sum(t in bag for t in terms) / len(terms) if terms else 1.0
             held = [evidence[i] for i in group]
             if (coverage >= MIN_COVERAGE and coverage > best[0] and roles_hold(sentence, held, stemmer)
-                    and counts_hold(sentence, held, stemmer)):
+                    and counts_hold(sentence, held, stemmer) and identities_hold(sentence, held, stemmer)):
                 best = (coverage, group)
         if best[1]:
             return best[1]

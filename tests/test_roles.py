@@ -71,3 +71,29 @@ def test_a_figure_keeps_the_noun_it_counts():
     assert counts_hold("300 families were paid.", ["The fund paid 300 families."])
     assert not counts_hold("300 euros were paid.", ["The fund paid 300 families.", "It paid in euros."])
     assert counts_hold("It happened in 1999.", ["Nothing counts here: 1999 is a year."])  # a figure counting nothing
+
+
+PAIR = ["The harbour was built by Ana Ruiz, the city's first engineer, in 1890.", "Tomas Vidal opened a bakery."]
+
+
+@pytest.mark.parametrize("written, evidence, holds", [
+    ("The city's first engineer was Ana Ruiz.", PAIR, True),  # an apposition says it
+    ("Ana Ruiz was the city's first engineer.", PAIR, True),
+    ("The city's first engineer was Tomas Vidal.", PAIR, False),  # every word is there, in two sentences
+    ("The capital is Ostrava.", ["Ostrava is the capital of the region."], True),  # either way round
+    ("The mayor is Lena Park.", ["Mayor Lena Park opened the bridge."], True),  # a title in one noun phrase
+    ("The mayor is Lena Park.", ["The mayor opened the bridge.", "Lena Park cut the ribbon."], False),
+    ("He was the mayor.", ["The mayor opened the bridge."], True),  # a pronoun is not checked
+])
+def test_an_identity_must_be_said_in_one_sentence(written, evidence, holds):
+    from rag.roles import identities_hold
+
+    assert identities_hold(written, evidence) is holds
+
+
+def test_an_identity_keeps_whose_it_is():
+    from rag.roles import identities_hold
+
+    evidence = ["Ana Ruiz, Tomas Vidal's sister, sang.", "Lena Park thanked her sister Mira."]
+    assert identities_hold("Tomas Vidal's sister was Ana Ruiz.", evidence)
+    assert not identities_hold("Tomas Vidal's sister was Mira.", evidence)  # "sister Mira" is Lena's
