@@ -4,8 +4,8 @@ A language model's citations are never taken on trust: each sentence it writes i
 the evidence sentences it was shown, and the `[n]` markers come from that match. A sentence is
 supported when one evidence sentence, or two together, hold every figure and every name it
 states and every one of its content words (stemmed: "agreed" is "agree"), a negation when it
-states one, each of its verbs' subject and object in the same role, and each figure beside what
-it counts (`rag.roles`):
+states one, each of its verbs' subject and object in the same role, each figure beside what
+it counts, and each "X is Y" in one sentence, not X from one and Y from the other (`rag.roles`):
 
 >>> evidence = ["Merkel met Orban in Vienna on Monday.", "Talks covered border controls."]
 >>> support("Merkel and Orban met in Vienna.", evidence)
