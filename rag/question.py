@@ -58,6 +58,11 @@ ACCEPTS = {
 # A place that is a town, not a country: "Which city ...", "What is the capital of ...".
 _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|port)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village)\b", re.I)
 # "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
+# "What year ...", "On what date ...": a point in the calendar, which "today" or "this weekend"
+# does not give ("When ...?" may be answered by them, "What day ...?" by "Thursday").
+_CALENDAR = re.compile(rf"\b{_W} (?:date|year|month|decade|century)\b", re.I)
+_CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
+                             r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
 # "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
 # asked for by the role they hold, so an organization or a nationality does not answer.
@@ -85,6 +90,7 @@ class QuestionInfo:
     salient: tuple[str, ...]  # lower-cased names and figures the answer must be about
     negated: bool = False  # "Which country did not ...": a sentence without a negation misleads
     settlement: bool = False  # the place asked for is a city or town: a country does not answer
+    calendar: bool = False  # a date asked for as a point in the calendar: a relative one ("today") does not answer
     by_role: bool = False  # a person asked for by their role ("Who is the mayor?"): only a person's name answers
     defines: str = ""  # "Who is X?": the X asked about (rag.definition)
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
@@ -120,8 +126,9 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     defines = "" if by_role else target(asked)
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
-    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement, by_role,
-                        defines)
+    calendar = kind == "date" and bool(_CALENDAR.search(asked))
+    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement,
+                        calendar, by_role, defines)
 
 
 def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "english") -> QuestionInfo:
@@ -249,6 +256,8 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
         found = [("place", text) for text in settlements(sentence)]
     else:
         found = [(kind, text) for kind, text in entities(sentence) if kind in accepts]
+    if qi.calendar:  # "this weekend" is a date to the recognizer, not an answer to "On what date?"
+        found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
     if "number" in accepts:
         found += [("number", f) for f in _FIGURE.findall(sentence)]
     return any(not _said(qi.text, text, kind) for kind, text in found)

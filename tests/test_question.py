@@ -272,3 +272,15 @@ def test_a_question_of_function_words_names_nothing():
     for q in ("Who won?", "Which one?", "What were the shoes made of?", "Wer ist der Bürgermeister?",
               "When was that? (Lagos, Adebayo)"):  # a follow-up's carried names count
         assert not names_nothing(q), q
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("On what date was the bridge opened?", "The bridge will be opened this weekend.", False),  # relative: no date
+    ("On what date was the bridge opened?", "The bridge was opened on 3 May.", True),
+    ("In what year was the bridge opened?", "It was opened last year.", False),
+    ("In what year was the bridge opened?", "It was opened in 1931.", True),
+    ("In which century was the bridge built?", "It was built in the twelfth century.", True),
+    ("When was the bridge opened?", "The bridge was opened this weekend.", True),  # "when" takes a relative date
+])
+def test_a_calendar_date_is_not_a_relative_one(question, sentence, holds):
+    assert has_candidate(analyze(question), sentence) is holds
