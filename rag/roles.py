@@ -206,11 +206,7 @@ def _said_together(text: str, stemmer: str) -> tuple[frozenset[str], ...]:
     for t in doc:
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
             out.append(frozenset(stem[x.i] for x in _noun(t, t)) - {""})
-        if t.lower_ in _BE:
-            parts = [c for c in t.children if c.dep_ == "nsubj" or _complement(c)]
-            if len(parts) == 2:
-                out.append(frozenset(stem[x.i] for c in parts for x in _noun(c, t)) - {""})
-    return tuple(out)
+    return (*out, *identities(text, stemmer))  # and each copula's two sides: what `identities` reads
 
 
 def identities_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> bool:
