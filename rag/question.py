@@ -57,12 +57,12 @@ ACCEPTS = {
 }
 # A place that is a town, not a country: "Which city ...", "What is the capital of ...".
 _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|port)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village)\b", re.I)
-# "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 # "What year ...", "On what date ...": a point in the calendar, which "today" or "this weekend"
 # does not give ("When ...?" may be answered by them, "What day ...?" by "Thursday").
 _CALENDAR = re.compile(rf"\b{_W} (?:date|year|month|decade|century)\b", re.I)
 _CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
                              r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
+# "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
 # "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
 # asked for by the role they hold, so an organization or a nationality does not answer.

@@ -35,6 +35,15 @@ _lock = threading.Lock()
 _CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "punct"}  # not part of the noun
 
 
+@lru_cache(maxsize=64)
+def _parsed(text: str, stemmer: str = "english"):
+    """spaCy's parse of `text` and each token's BM25 term ("" for a stop word). Cached: a check
+    reads the same evidence sentence for roles, counts and identities, one parse for all three."""
+    with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
+        doc = pipeline(("ner", "lemmatizer"))(text)
+    return doc, tuple((terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer))
+
+
 @lru_cache(maxsize=4096)
 def claims(text: str, stemmer: str = "english", reported: bool = False) -> frozenset[tuple[str, str, str, frozenset[str]]]:
     """(verb, "subject" | "object", the argument's head word, all its words) of every verb in
@@ -44,9 +53,7 @@ def claims(text: str, stemmer: str = "english", reported: bool = False) -> froze
     >>> sorted((v, r, h) for v, r, h, _ in claims("Merkel chaired the committee that approved the plan."))
     [('approv', 'object', 'plan'), ('approv', 'subject', 'committe'), ('chair', 'object', 'committe'), ('chair', 'subject', 'merkel')]
     """
-    with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
-        doc = pipeline(("ner", "lemmatizer"))(text)
-    stem = [(terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer)]  # "" for a stop word
+    doc, stem = _parsed(text, stemmer)
     args: dict[int, dict[str, list]] = {}
     for t in doc:
         if t.pos_ != "VERB":
@@ -126,8 +133,7 @@ def counted(text: str, stemmer: str = "english") -> frozenset[tuple[str, str]]:
     >>> sorted(counted("Of the 129 seats, 73 went to 2.5 million voters."))
     [('129', 'seat'), ('2.5', 'voter')]
     """
-    with _lock:
-        doc = pipeline(("ner", "lemmatizer"))(text)
+    doc, _ = _parsed(text, stemmer)
     out = set()
     for t in doc:
         if not _FIGURE.fullmatch(t.text):
@@ -157,13 +163,6 @@ def counts_hold(sentence: str, evidence: list[str], stemmer: str = "english") ->
         return True
     bags = [set(tokenize([e], stemmer)[0]) for e in evidence]
     return all(any(mentions(e, figure) and noun in bag for e, bag in zip(evidence, bags)) for figure, noun in claims)
-
-
-def _parsed(text: str, stemmer: str):
-    with _lock:
-        doc = pipeline(("ner", "lemmatizer"))(text)
-    stem = [(terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer)]  # "" for a stop word
-    return doc, stem
 
 
 _BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s"}  # the lemmatizer is not loaded
