@@ -17,7 +17,8 @@ import numpy as np
 
 from .calibrate import calibration
 from .lexical import tokenize
-from .question import _FIGURE, _NEGATION, QuestionInfo, has_candidate, mentions
+from .mentions import FIGURE, mentions
+from .question import _NEGATION, QuestionInfo, has_candidate
 from .storage import Index
 from .types import Passage
 
@@ -165,5 +166,5 @@ def corpus_figures(idx: Index) -> frozenset[str]:
     figures = idx.cache.get("figures")
     if figures is None:
         text = (f"{d.title}\n{d.text}\n{d.date or ''}" for d in idx.documents.values())
-        figures = idx.cache["figures"] = frozenset(f.replace(",", "") for t in text for f in _FIGURE.findall(t))
+        figures = idx.cache["figures"] = frozenset(f.replace(",", "") for t in text for f in FIGURE.findall(t))
     return figures

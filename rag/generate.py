@@ -26,7 +26,8 @@ from .discourse import carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, corpus_figures, doc_sentences, gather
 from .judge import load as load_judge
-from .question import _FIGURE, QuestionInfo, analyze, given_by, names_nothing
+from .mentions import FIGURE, period
+from .question import QuestionInfo, analyze, given_by, names_nothing
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -191,6 +192,21 @@ class ExtractiveGenerator:
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
 
 
+def never_stated(figure: str, figures: frozenset[str]) -> bool:
+    """Is `figure` (a question's, `rag.mentions.specific`) a figure or span of years that none of
+    `figures` (`corpus_figures`) states? A rank ("3rd") is often written as a word: never judged.
+
+    >>> never_stated("1,500", frozenset({"1500"})), never_stated("1990s", frozenset({"1995"}))
+    (False, False)
+    >>> never_stated("17th century", frozenset({"1701"})), never_stated("3rd", frozenset())
+    (True, False)
+    """
+    if FIGURE.fullmatch(figure):
+        return figure.replace(",", "") not in figures
+    years = period(figure)
+    return years is not None and not any(years.fullmatch(f) for f in figures)
+
+
 def quoted_span(idx, sent) -> tuple[int, int]:
     """The span of its document to quote for a chosen sentence (`rag.discourse.carried`)."""
     doc_spans = [(idx.sentences[i].start, idx.sentences[i].end) for i in doc_sentences(idx)[sent.doc_id]]
@@ -219,7 +235,7 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
     Returns the reason, or "" when no rule refuses."""
     if names_nothing(qi.text):
         return "the question names nothing to look for: ask about someone or something in the articles"
-    unsaid = [f for f in qi.salient if figures is not None and _FIGURE.fullmatch(f) and f.replace(",", "") not in figures]
+    unsaid = [f for f in qi.salient if figures is not None and never_stated(f, figures)]
     if unsaid:
         return f"the articles never mention {', '.join(unsaid)}"
     top = np.argsort(-scores, kind="stable")[:3]

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import regex
 
 from .definition import target
-from .lexical import fold, tokenize, ungrouped
+from .lexical import tokenize
+from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, specific
 
 _W = r"(?:which|what)"
 # Nouns that name a person's role: "which leader", "which king" or "which author" ask for a person
@@ -75,11 +75,8 @@ _NAME_BY_ROLE = re.compile(
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
-_FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
 # Capitals of any script with cases ("Šefic", "Östberg"): `regex` knows Unicode letter classes.
 _CAPITALIZED = regex.compile(r"(?<![.!?\"“] )(?<!^)\b\p{Lu}[\w’'-]*\p{Ll}[\w’'-]*|\b\p{Lu}{2,}\b")
-# Inflections of a name: Bosnia -> Bosnian(s), Frontex -> Frontex's, Greece -> Greece's.
-_INFLECTION = r"(?:['’]s|s|es|n|ns|an|ans|ian|ians|ese|ish)?"
 
 
 @dataclass(frozen=True)
@@ -162,82 +159,8 @@ def salient_terms(text: str) -> tuple[str, ...]:
     """
     text = text.strip()
     names = [re.sub(r"['’]s$", "", m.group().lower()) for m in _CAPITALIZED.finditer(text)]
-    figures = _FIGURE.findall(text)
+    figures = [specific(m.group()) for m in SPECIFIC_FIGURE.finditer(text)]
     return tuple(dict.fromkeys(names + figures))
-
-
-def mentions(text: str, term: str) -> bool:
-    """Does `text` mention `term` as a whole word, allowing inflection ("Bosnian" for "Bosnia")?
-
-    >>> mentions("Bosnian police", "bosnia"), mentions("in 2017", "2018")
-    (True, False)
-    >>> mentions("Australia and the UN", "austria"), mentions("unemployment", "un")
-    (False, False)
-    >>> mentions("invaded in 1072, riding north", "1072"), mentions("5,000 people", "5")
-    (True, False)
-    >>> mentions("the Anglo-Norman forces", "anglo"), mentions("Bosnia-Herzegovina", "herzegovina")
-    (True, True)
-
-    And the other way: a demonym is mentioned by its place ("Croatian" by "Croatia's",
-    "Taiwanese" by "Taiwan"), never by a longer word ("Roman" is not in "Romania").
-
-    >>> mentions("Croatia’s coast guard", "croatian"), mentions("ferries to Taiwan", "taiwanese")
-    (True, True)
-    >>> mentions("Romania and Moldova", "roman")
-    False
-    >>> mentions("Minister Nešić", "nesic"), mentions("Minister Nesic", "nešić")  # accents or not
-    (True, True)
-    >>> mentions("About 5,000 came", "5000"), mentions("About 5000 came", "5,000")  # commas or not
-    (True, True)
-
-    Places in -y make their demonyms otherwise: Hungary -> Hungarian, Germany -> German,
-    Turkey -> Turkish, and back.
-
-    >>> mentions("Hungarian police", "hungary"), mentions("two Germans", "germany"), mentions("Turkish ports", "turkey")
-    (True, True, True)
-    >>> mentions("Italy's coast", "italian"), mentions("in Germany", "german"), mentions("the parts", "party")
-    (True, True, False)
-    """
-    low, term = _normal(text), _normal(term)
-    if _FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
-        return re.search(rf"(?<!\d)(?<!\d[,.]){re.escape(term)}(?![,.]?\d)", low) is not None
-    forms = "|".join(re.escape(f) for f in (term, *_places_of(term), *_y_forms(term)))
-    return re.search(rf"(?<!\w)(?:{forms}){_INFLECTION}(?!\w)", low) is not None
-
-
-@lru_cache(maxsize=65536)
-def _normal(text: str) -> str:
-    """`text` as `mentions` compares it: lower case, no accents, no thousands' commas (cached:
-    the same paragraphs are read for every name of every question)."""
-    return ungrouped(fold(text)).lower()
-
-
-def _places_of(word: str) -> tuple[str, ...]:
-    """The place a demonym may be formed from: Croatian -> Croatia, Korean -> Korea,
-    Japanese -> Japan (a stem of at least four letters, so short words stay themselves)."""
-    if word.endswith("an") and len(word) >= 6:
-        return (word[:-1],)
-    if word.endswith("ese") and len(word) >= 7:
-        return (word[:-3],)
-    return ()
-
-
-def _y_forms(word: str) -> tuple[str, ...]:
-    """A place in -y and its demonym, either way: Hungary <-> Hungarian, Italy <-> Italian,
-    Germany <-> German, Turkey <-> Turkish (at least five letters; a stem alone only in -an,
-    so that "party" is never "part")."""
-    if len(word) < 5:
-        return ()
-    if word.endswith("y"):
-        stem = word[:-1]
-        return (stem + "ian", *((stem,) if stem.endswith("an") else ()), *((word[:-2] + "ish",) if word.endswith("ey") else ()))
-    if word.endswith("ian") and len(word) >= 7:
-        return (word[:-3] + "y",)
-    if word.endswith("an") and len(word) >= 6:
-        return (word + "y",)
-    if word.endswith("ish") and len(word) >= 7:
-        return (word[:-3] + "ey",)
-    return ()
 
 
 def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
@@ -259,7 +182,7 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
     if qi.calendar:  # "this weekend" is a date to the recognizer, not an answer to "On what date?"
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
     if "number" in accepts:
-        found += [("number", f) for f in _FIGURE.findall(sentence)]
+        found += [("number", f) for f in FIGURE.findall(sentence)]
     return any(not _said(qi.text, text, kind) for kind, text in found)
 
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from .entities import pipeline
 from .lexical import tokenize
-from .question import _FIGURE, mentions
+from .mentions import FIGURE, mentions
 
 _lock = threading.Lock()
 _CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "punct"}  # not part of the noun
@@ -136,7 +136,7 @@ def counted(text: str, stemmer: str = "english") -> frozenset[tuple[str, str]]:
     doc, _ = _parsed(text, stemmer)
     out = set()
     for t in doc:
-        if not _FIGURE.fullmatch(t.text):
+        if not FIGURE.fullmatch(t.text):
             continue
         n = t  # "2.5 million voters": 2.5 qualifies "million", which counts the voters
         while n.dep_ in ("compound", "quantmod", "nummod") and n.head.like_num and n.head.i != n.i:

@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 
 from .lexical import tokenize
-from .question import _FIGURE, _NEGATION, mentions
+from .mentions import FIGURE, mentions
+from .question import _NEGATION
 from .roles import counts_hold, identities_hold, roles_hold
 
 # Every content word, not most: with "most" (0.6 until now), a small model's "The centers were
@@ -82,7 +83,7 @@ def claims(sentence: str) -> tuple[str, ...]:
     # Whole words only: the "s" of "the 880s" is no name of its own (and is in no sentence as a word).
     names = [w for kind, text in entities(sentence) if kind in NAMES for w in re.findall(r"\b[^\W\d_][\w’'-]*", text)]
     words = [re.sub(r"['’]s$", "", w) for w in names if w not in ("the", "of", "and", "a", "an")]
-    return tuple(dict.fromkeys(_FIGURE.findall(sentence) + words))
+    return tuple(dict.fromkeys(FIGURE.findall(sentence) + words))
 
 
 def sentences(text: str) -> list[str]:
