@@ -5,7 +5,9 @@ the evidence sentences it was shown, and the `[n]` markers come from that match.
 supported when one evidence sentence, or two together, hold every figure and every name it
 states and every one of its content words (stemmed: "agreed" is "agree"), a negation when it
 states one, each of its verbs' subject and object in the same role, each figure beside what
-it counts, and each "X is Y" in one sentence, not X from one and Y from the other (`rag.roles`):
+it counts, each "X is Y" in one sentence, not X from one and Y from the other (`rag.roles`),
+and each figure in the phrase it belongs to ("created in 1978", not the act "of 1978":
+`rag.placed`):
 
 >>> evidence = ["Merkel met Orban in Vienna on Monday.", "Talks covered border controls."]
 >>> support("Merkel and Orban met in Vienna.", evidence)
@@ -29,6 +31,7 @@ import re
 from .lexical import tokenize
 from .mentions import FIGURE, mentions
 from .question import _NEGATION
+from .placed import placements_hold
 from .roles import counts_hold, identities_hold, roles_hold
 
 # Every content word, not most: with "most" (0.6 until now), a small model's "The centers were
@@ -62,7 +65,8 @@ def support(sentence: str, evidence: list[str], stemmer: str = "english") -> lis
             coverage = sum(t in bag for t in terms) / len(terms) if terms else 1.0
             held = [evidence[i] for i in group]
             if (coverage >= MIN_COVERAGE and coverage > best[0] and roles_hold(sentence, held, stemmer)
-                    and counts_hold(sentence, held, stemmer) and identities_hold(sentence, held, stemmer)):
+                    and counts_hold(sentence, held, stemmer) and identities_hold(sentence, held, stemmer)
+                    and placements_hold(sentence, held, stemmer)):
                 best = (coverage, group)
         if best[1]:
             return best[1]
