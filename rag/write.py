@@ -1,8 +1,11 @@
 """Question + retrieved Passages -> an Answer written by a language model, every citation verified.
 
 The model is asked only when the evidence says the articles answer (the same judge and rules
-as the extractive answerer), and it sees only the few evidence sentences the judge ranks
-highest, numbered, never whole chunks: a short prompt is what makes a small CPU model fast.
+as the extractive answerer) and the judge's choice is one sentence: when it would quote several,
+nearly as likely each to be the one that answers, they are quoted, since a small model rewording
+one of them picks worse than quoting all (README, "Answers written by a language model"). It
+sees only the few evidence sentences the judge ranks highest, numbered, never whole chunks: a
+short prompt is what makes a small CPU model fast.
 Each sentence it writes is checked against them (`rag.verify`): the `[n]` markers come from
 that check, a sentence the evidence does not support is dropped, and when nothing supported is
 left, or the model fails, the extractive answer is given instead. `Answer.checks` says what
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Iterator
 
 import numpy as np
@@ -65,6 +69,13 @@ class LLMGenerator:
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason,
                          checks={"generator": self.cfg.generator, "asked_model": False, **self.extractive.checks()})
             return
+        chosen = {int(ev.sentence_ids[i]) for i in self.extractive.choose(scores)}
+        if len(chosen) > 1:  # the judge cannot tell which of these answers: they are quoted, not reworded
+            quoted = {"generator": self.cfg.generator, "asked_model": False,
+                      "quoted": f"the evidence points at {len(chosen)} sentences, not one: each is quoted"}
+            for event in self.extractive.stream(question, q_vec, passages, history):
+                yield replace(event, checks={**event.checks, **quoted}) if isinstance(event, Answer) else event
+            return
         top = [int(ev.sentence_ids[i]) for i in np.argsort(-scores, kind="stable")[:EVIDENCE]]
         # Grouped by article (best article first), in reading order within each.
         docs = list(dict.fromkeys(self.idx.sentences[s].doc_id for s in top))
@@ -72,7 +83,6 @@ class LLMGenerator:
         evidence = [self.idx.sentences[s].text for s in top]
         checks: dict = {"generator": self.cfg.generator, "asked_model": True, "written": [], "dropped": [],
                         **self.extractive.checks()}
-        chosen = {int(ev.sentence_ids[i]) for i in self.extractive.choose(scores)}
         written = Written(evidence, top, scores, ev.sentence_ids, self, question, chosen)
         t0, first, reply, done = time.perf_counter(), None, "", 0
         try:
@@ -134,8 +144,6 @@ class LLMGenerator:
 
     def fall_back(self, question, q_vec, passages, history, checks: dict, streamed: bool = False):
         """The extractive answer, with what happened to the model's attempt in `checks`."""
-        from dataclasses import replace
-
         for event in self.extractive.stream(question, q_vec, passages, history):
             if isinstance(event, Answer):
                 yield replace(event, checks={**checks, "fell_back": True})

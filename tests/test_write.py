@@ -80,6 +80,19 @@ def test_a_sentence_that_rests_on_evidence_the_judge_would_not_quote_is_dropped(
     assert a.checks["dropped"] == [split_sentences(shown)[0]] and a.checks["fell_back"]
 
 
+def test_sentences_the_judge_cannot_choose_between_are_quoted_not_reworded(seed_index, seed_config, scripted_chat):
+    from rag.generate import ExtractiveGenerator
+
+    cfg = seed_config.with_(generator="local", answer_ratio=1e-9)  # every runner-up as likely as the best
+    vec = embed_query(Q, cfg.embedder)
+    passages = retrieve(seed_index, Q, vec, cfg)
+    chat = scripted_chat("The ministers agreed in Sarajevo to create a joint database.")
+    *deltas, a = LLMGenerator(seed_index, cfg, chat).stream(Q, vec, passages)
+    *_, quoted = ExtractiveGenerator(seed_index, cfg).stream(Q, vec, passages)
+    assert not chat.sent and a.checks["asked_model"] is False and "quoted" in a.checks
+    assert len(a.citations) > 1 and a.text == quoted.text == "".join(deltas)
+
+
 def test_nothing_supported_falls_back_to_the_extractive_answer(seed_index, seed_config, scripted_chat):
     _, a = run(seed_index, seed_config, scripted_chat("The moon is made of cheese."))
     assert not a.abstained and "Sarajevo" in a.text
