@@ -170,9 +170,25 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
     ...               "Merkel explicitly underscored that Greece was not doing enough.")  # doctest: +SKIP
     True
     """
-    accepts = qi.accepts
+    return not qi.accepts or bool(candidates(qi, sentence))
+
+
+# The kind of entity that answers each kind of question most directly: "Who ...?" is answered by
+# a person where the evidence names one, though an organization may answer it where none is named.
+FIRST_CHOICE = {"person": {"person"}, "place": {"place"}, "date": {"date"}, "number": {"number", "money"},
+                "money": {"money"}, "group": {"group"}}
+
+
+def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> list[tuple[str, str]]:
+    """(kind, lower-cased text) of what `sentence` holds of the kind asked for, that the question
+    does not say; `first_choice`: of the kind that answers most directly (`FIRST_CHOICE`).
+
+    >>> candidates(analyze("Who forced Ethelred out?"), "Ethelred was forced out by Sweyn Forkbeard.")  # doctest: +SKIP
+    [('person', 'sweyn forkbeard')]
+    """
+    accepts = {"person"} if qi.by_role else FIRST_CHOICE.get(qi.kind, set()) if first_choice else qi.accepts
     if not accepts:
-        return True
+        return []
     from .entities import entities, settlements
 
     if qi.settlement:  # a city or town: not a country, a continent, a region or a building
@@ -183,7 +199,20 @@ def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
     if "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
-    return any(not _said(qi.text, text, kind) for kind, text in found)
+    return [(kind, text) for kind, text in found if not _said(qi.text, text, kind)]
+
+
+def keeps(sentence: str, candidate: tuple[str, str]) -> bool:
+    """Does `sentence` name `candidate` (a person by their surname at least)?
+
+    >>> keeps("Forkbeard forced him out.", ("person", "sweyn forkbeard")), keeps("He fled.", ("person", "sweyn forkbeard"))
+    (True, False)
+    """
+    kind, text = candidate
+    words = [w for w in re.findall(r"[\w’'-]+", text) if w not in ("the", "a", "an", "of")]
+    if kind == "person" and len(words) > 1:
+        words = words[-1:]
+    return bool(words) and all(mentions(sentence, w) for w in words)
 
 
 # Function words (universal parts of speech): pronouns, determiners, auxiliaries, prepositions,
@@ -209,7 +238,4 @@ def names_nothing(question: str) -> bool:
 def _said(question: str, entity: str, kind: str = "") -> bool:
     """Is the entity already in the question (then it cannot be the answer)? A person is named
     by their surname: "Angela Merkel" is said by a question that names Merkel."""
-    words = [w for w in re.findall(r"[\w’'-]+", entity) if w not in ("the", "a", "an", "of")]
-    if kind == "person" and len(words) > 1:
-        words = words[-1:]
-    return bool(words) and all(mentions(question, w) for w in words)
+    return keeps(question, (kind, entity))

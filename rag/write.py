@@ -32,7 +32,8 @@ from .generate import NOT_FOUND, ExtractiveGenerator
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .lexical import tokenize
-from .question import analyze, has_candidate
+from .question import analyze, has_candidate, keeps
+from .question import candidates as answers_in
 from .verify import FILLER, support
 from .verify import sentences as split_sentences
 
@@ -160,7 +161,9 @@ class Written:
     extractive answerer would quote (`chosen`): which sentence answers is the judge's choice,
     measured better than a small model's, and the model words it. The first sentence kept is the
     answer, so it must hold the kind of thing asked for, as the quote must (`has_candidate`): "They
-    met on Thursday" does not answer "Where did they meet?", however true.
+    met on Thursday" does not answer "Where did they meet?", however true. And where the evidence it
+    rests on gives that kind of thing ("... forced out by Sweyn Forkbeard" for "Who forced
+    Ethelred out?"), the answer keeps one of what it gives (`keeps_an_answer`).
     """
 
     def __init__(self, evidence: list[str], sentence_ids: list[int], scores, candidates, gen: LLMGenerator,
@@ -172,13 +175,23 @@ class Written:
         self.chosen = chosen
         self.text, self.citations, self.marker = "", [], {}
 
+    def keeps_an_answer(self, sent: str, found: list[int]) -> bool:
+        """Where the evidence `sent` rests on names the most direct kind of answer (a person for
+        "Who", a date for "When"), does `sent` keep one of them? "Ethelred fled to Normandy in 1013"
+        rests on "... forced from his kingdom by Sweyn Forkbeard" and drops the answer."""
+        if self.qi is None:
+            return True
+        offered = [c for i in found for c in answers_in(self.qi, self.evidence[i], first_choice=True)]
+        return not offered or any(keeps(sent, c) for c in offered)
+
     def add(self, sent: str, checks: dict) -> Iterator[str]:
         """Check one written sentence: yield it with its markers, or record it as dropped."""
         found = support(sent, self.evidence, self.gen.cfg.bm25_stemmer)
         says = [t for t in tokenize([sent], self.gen.cfg.bm25_stemmer)[0] if t not in FILLER]
         if (not found or REFUSAL.lower() in sent.lower() or all(t in self.asked for t in says)
                 or (self.chosen is not None and not any(self.sentence_ids[i] in self.chosen for i in found))
-                or (not self.citations and self.qi is not None and not has_candidate(self.qi, sent))):
+                or (not self.citations and self.qi is not None and not has_candidate(self.qi, sent))
+                or (not self.citations and not self.keeps_an_answer(sent, found))):
             checks["dropped"].append(sent)
             return
         for i in found:

@@ -105,7 +105,8 @@ def test_a_models_own_first_token_is_reported_beside_the_first_piece(seed_config
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps({"id": "a", "question": "In which city did the Balkan ministers meet to agree on a joint database?",
                                 "answerable": True, "gold": "003_d7e33aac75d08225.txt", "must_contain": ["Sarajevo"]}) + "\n")
-    m = run_qa(path, seed_config.with_(generator="local", llm_threads=2))
+    # answer_ratio 1.0: the judge quotes its best sentence alone, so the model is asked to word it
+    m = run_qa(path, seed_config.with_(generator="local", llm_threads=2, answer_ratio=1.0))
     assert m["model_ttft_ms"] is not None  # the judge did not refuse, so the model was asked
     assert 0 < m["model_ttft_ms"]["p50"] <= m["latency_ms"]["p50"]
     assert m["model_written"] in (0.0, 1.0)  # one answer: the model's own, or the quote it fell back to

@@ -215,3 +215,14 @@ def test_an_endpoint_that_is_down_gives_the_quoted_answer_quickly(seed_config):
     a = rag.answer(Q, config=cfg)
     assert time.perf_counter() - t0 < 10 and not a.abstained and "Sarajevo" in a.text
     assert a.checks["fell_back"] and a.checks["fallback"].startswith("the language model failed")
+
+
+def test_an_answer_keeps_what_the_chosen_sentence_gives_of_the_kind_asked_for(seed_index, seed_config, scripted_chat):
+    # The chosen sentence names who convened the meeting; an answer naming only his institution drops him
+    q = "Who called the informal gathering of EU leaders on migration and asylum?"
+    dropped = "The informal meeting on migration was convened by the European Commission president."
+    _, a = run(seed_index, seed_config, scripted_chat(dropped), question=q)
+    assert a.checks["dropped"] == [dropped] and a.checks["fell_back"] and "Juncker" in a.text
+    kept = "The informal meeting on migration was convened by the European Commission president Jean-Claude Juncker."
+    _, a = run(seed_index, seed_config, scripted_chat(kept), question=q)
+    assert a.checks["written"] == [kept] and not a.checks.get("fell_back")
