@@ -129,6 +129,8 @@ def cmd_ask(args) -> int:
         result = answer(question, config=cfg, filters=filters)
     if result.checks.get("fallback"):  # the model could not answer: say why, in one line
         print(f"note: {result.checks['fallback']}; the answer is quoted instead", file=sys.stderr)
+    elif result.checks.get("quoted"):  # the model was not asked: the evidence points at several sentences
+        print(f"note: {result.checks['quoted']}", file=sys.stderr)
     if args.json:
         # Escaped (lossless) JSON when the terminal cannot show every character.
         utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"

@@ -300,3 +300,12 @@ def test_ask_in_an_index_folder_with_no_index_does_not_fill_it_with_the_seeds(tm
     r = rag("ask", "Where did the Balkan ministers meet?", "--index-dir", str(empty))
     assert r.returncode == 1 and r.stderr.startswith("error: no index in") and r.stderr.count("\n") == 1, r.stderr
     assert "--corpus FOLDER" in r.stderr and list(empty.iterdir()) == []
+
+
+def test_ask_says_when_the_model_was_not_asked_because_several_sentences_answer(built):
+    # every runner-up as likely as the best: the judge's choice is several sentences, so they are quoted
+    r = rag("ask", "Where did the ministers agree to create a database to track migrants?", "--index-dir", str(built),
+            "--generator", "local", prefix=("env", "RAG_ANSWER_RATIO=0.000001"))
+    assert r.returncode == 0, r.stderr
+    assert "Sarajevo" in r.stdout
+    assert "note: the evidence points at" in r.stderr and "each is quoted" in r.stderr

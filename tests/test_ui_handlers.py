@@ -87,3 +87,13 @@ def test_an_uploaded_name_is_shown_as_text(tmp_path):
     (upload.parent / "<img src=x onerror=alert(1)>.exe").write_text("x", encoding="utf-8")
     lines = list(Handlers(rag.Config.load(corpus=tmp_path / "c")).upload([str(upload.parent / "<img src=x onerror=alert(1)>.exe")]))
     assert lines == ["⚠ \\<img src=x onerror=alert\\(1\\)\\>.exe: only .txt, .md, .html files can be added. Nothing was added."]
+
+
+def test_an_answer_quoted_because_several_sentences_may_answer_says_so():
+    from rag.types import Answer
+    from ui.handlers import _message
+
+    quoted = Answer("q", "A. [1] B. [2]", [], False, checks={"quoted": "the evidence points at 2 sentences, not one: each is quoted"})
+    assert "<sub>the evidence points at 2 sentences, not one: each is quoted</sub>" in _message(quoted, 1, None).lower()
+    plain = _message(Answer("q", "A. [1]", [], False), 1, None)
+    assert "each is quoted" not in plain

@@ -215,6 +215,8 @@ def _message(final, turn: int, filters) -> str:
     note = final.checks.get("fallback")  # the language model could not answer: say why, in one line
     if note:
         text += f"\n\n_⚠ {cards.md_escape(one_line(note))}; the answer is quoted from the articles instead._"
+    elif final.checks.get("quoted"):  # the model was not asked: each sentence that may answer is quoted
+        text += f"\n\n<sub>{cards.md_escape(one_line(final.checks['quoted']))}</sub>"
     if final.abstained and final.reason:  # a refusal says why ("the articles never mention 2015")
         text += f"\n\n<sub>Why: {cards.md_escape(one_line(final.reason))}</sub>"
     if final.abstained and filters is not None:
