@@ -125,7 +125,12 @@ class ExtractiveGenerator:
         return self._reader
 
     def stream(self, question, q_vec, passages, history=None):
-        ev, scores, confidence, reason = self.weigh(question, q_vec, passages, history)
+        yield from self.quote(question, passages, self.weigh(question, q_vec, passages, history))
+
+    def quote(self, question, passages, weighed):
+        """The answer `weigh` decided on (`weighed`, its result), word by word, then the Answer:
+        a language-model answerer that falls back to the quote need not weigh (or read) again."""
+        ev, scores, confidence, reason = weighed
         if reason:
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason, checks=self.checks())

@@ -30,7 +30,7 @@ FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
 # What a question may write for a span of years or a rank: "the 1990s", "the '80s", "the 17th
 # century", "the 3rd son". Found before plain figures, so that "1990s" is not the year 1990.
 SPECIFIC_FIGURE = re.compile(
-    r"(?<![\w,.])(?:\d{1,2}(?:st|nd|rd|th)[\s-]+centur(?:y|ies)|\d{2,4}['’]?s|\d+(?:st|nd|rd|th))\b|\d(?:[\d,.]*\d)?",
+    r"(?<![\w,.])(?:\d{1,2}(?:st|nd|rd|th)[\s-]+centur(?:y|ies)|\d{2,4}['’]?s|\d+(?:st|nd|rd|th))\b|" + FIGURE.pattern,
     re.I,
 )
 _DECADE = re.compile(r"(\d{2,4})['’]?s")
@@ -118,6 +118,7 @@ def mentions(text: str, term: str) -> bool:
     return term.isalpha() and 2 <= len(term) <= 6 and _abbreviation(term).search(_cased(text)) is not None
 
 
+@lru_cache(maxsize=4096)
 def period(term: str) -> re.Pattern | None:
     """The years a decade or century spans, as a pattern a year matches; None for anything else.
 

@@ -64,7 +64,8 @@ class LLMGenerator:
         self.extractive = ExtractiveGenerator(idx, cfg)
 
     def stream(self, question: str, q_vec: np.ndarray, passages: list[Passage], history=None) -> Iterator[str | Answer]:
-        ev, scores, confidence, reason = self.extractive.weigh(question, q_vec, passages, history)
+        weighed = self.extractive.weigh(question, q_vec, passages, history)
+        ev, scores, confidence, reason = weighed
         if reason:  # the evidence-based refusal applies before the model is asked
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason,
@@ -74,7 +75,7 @@ class LLMGenerator:
         if len(chosen) > 1:  # the judge cannot tell which of these answers: they are quoted, not reworded
             quoted = {"generator": self.cfg.generator, "asked_model": False,
                       "quoted": f"the evidence points at {len(chosen)} sentences, not one: each is quoted"}
-            for event in self.extractive.stream(question, q_vec, passages, history):
+            for event in self.extractive.quote(question, passages, weighed):
                 yield replace(event, checks={**event.checks, **quoted}) if isinstance(event, Answer) else event
             return
         top = [int(ev.sentence_ids[i]) for i in np.argsort(-scores, kind="stable")[:EVIDENCE]]
@@ -101,7 +102,7 @@ class LLMGenerator:
         except (LLMError, ConfigError) as err:  # a model that cannot run still leaves an answer
             checks["fallback"] = f"the language model failed: {err}"
             if not written.citations:
-                yield from self.fall_back(question, q_vec, passages, history, checks)
+                yield from self.fall_back(question, passages, weighed, checks)
                 return
         checks |= {"ttft_s": first, "seconds": time.perf_counter() - t0, "reply": reply}
         if REFUSAL.lower() in reply.lower() and not written.citations:
@@ -112,14 +113,14 @@ class LLMGenerator:
                 return
             # ...unless the judge finds an answer more likely than not: then the quote stands.
             checks["fallback"] = f"the language model found no answer, but the evidence does (confidence {confidence:.2f})"
-            yield from self.fall_back(question, q_vec, passages, history, checks)
+            yield from self.fall_back(question, passages, weighed, checks)
             return
         if "fallback" not in checks:
             for sent in split_sentences(reply)[done:]:
                 yield from written.add(sent, checks)
         if not written.citations:
             checks["fallback"] = "no sentence the model wrote is supported by the evidence"
-            yield from self.fall_back(question, q_vec, passages, history, checks)
+            yield from self.fall_back(question, passages, weighed, checks)
             return
         yield Answer(question, written.text, written.citations, False, passages, confidence, self.cfg.mode, checks=checks)
 
@@ -143,9 +144,10 @@ class LLMGenerator:
         return Citation(n, doc.doc_id, doc.title, sent.text, round(score, 4), doc.url, sent.start, sent.end, sent.chunk_id,
                         doc.date)
 
-    def fall_back(self, question, q_vec, passages, history, checks: dict, streamed: bool = False):
-        """The extractive answer, with what happened to the model's attempt in `checks`."""
-        for event in self.extractive.stream(question, q_vec, passages, history):
+    def fall_back(self, question, passages, weighed, checks: dict):
+        """The extractive answer (`weighed`: what its `weigh` decided), with what happened to the
+        model's attempt in `checks`."""
+        for event in self.extractive.quote(question, passages, weighed):
             if isinstance(event, Answer):
                 yield replace(event, checks={**checks, "fell_back": True})
             else:
