@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import regex
 
@@ -141,12 +142,30 @@ def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "engli
     ...            {"role": "assistant", "content": "Angela Merkel."}]
     >>> given_by(qi, history).new_salient
     ('greece',)
+    >>> given_by(analyze("How many were registered in all of 2017?"),
+    ...          [{"role": "assistant", "content": "2,600 were registered over 2017."}]).given
+    frozenset()
     """
     said = " ".join(m["content"] for m in history or [] if isinstance(m, dict) and isinstance(m.get("content"), str))
     if not said.strip():
         return qi
     given = set(tokenize([said], stemmer)[0]) | {n for n in qi.salient if mentions(said, n)}
+    if given >= set(qi.salient) and given >= set(qi.terms) - function_terms(stemmer):
+        return qi  # it adds nothing but function words ("How many were there in all?"): asked whole
     return replace(qi, given=frozenset(given & {*qi.terms, *qi.salient}))
+
+
+@lru_cache(maxsize=4)
+def function_terms(stemmer: str = "english") -> frozenset[str]:
+    """The BM25 terms of English's function words (spaCy's stop list, 326 words): no sentence is
+    picked by them, so a follow-up that adds only these adds nothing to pick one by.
+
+    >>> sorted(function_terms() & {"all", "were", "mani", "migrant"})
+    ['all', 'mani', 'were']
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(tokenize([" ".join(sorted(STOP_WORDS))], stemmer)[0])
 
 
 def salient_terms(text: str) -> tuple[str, ...]:

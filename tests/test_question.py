@@ -230,6 +230,19 @@ def test_given_by_marks_what_the_conversation_said_and_keeps_every_term_when_all
     assert given_by(analyze("Who did Anna Berg host?"), []).given == frozenset()
 
 
+def test_a_follow_up_that_adds_only_function_words_is_asked_whole():
+    # "all" alone was the new term, so the sentence with "all" in it was quoted
+    from rag.question import given_by
+
+    history = [{"role": "user", "content": "How many ferries sailed from Tallinn in May?"},
+               {"role": "assistant", "content": "40 sailed in May, against 310 over the whole of 2019 [1]."}]
+    for follow_up in ("How many sailed in all of 2019?", "And in all of 2019?"):
+        qi = given_by(analyze(follow_up), history)
+        assert qi.given == frozenset() and qi.new_salient == ("2019",), follow_up
+    qi = given_by(analyze("How many sailed from Helsinki in all?"), history)
+    assert "helsinki" in qi.new_terms and "sail" in qi.given  # a new name: what was said is given
+
+
 def test_a_question_of_function_words_names_nothing():
     from rag.question import names_nothing
 
