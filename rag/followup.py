@@ -49,7 +49,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     """The standalone form of `question`: itself when it does not lean on the history."""
     if not is_follow_up(question, history):
         return question
-    previous = next(m["content"] for m in reversed(history) if m["role"] == "user")
+    users = [i for i, m in enumerate(history) if m["role"] == "user"]
+    previous = history[users[-1]]["content"]
     reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
     asked = entities(previous)
@@ -58,20 +59,24 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     kind = analyze(previous).kind
     if kind in ("person", "place"):
         found = [e for e in entities(reply) if not _said(previous, e[1])] + list(asked)
-    else:
-        found = asked + entities(reply)
+    else:  # the one the previous question asked about, then its other people, then the answer's
+        subject = _subject(previous)
+        if subject is None and len(users) > 1 and is_follow_up(previous, history[: users[-1]]):
+            subject = _subject(history[users[-2]]["content"])  # "Why?" after "What did Novak say?"
+        found = [("person", t) for t in [subject] if t] + list(asked) + list(entities(reply))
     # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
     people = _unique(t for k, t in found if k == "person" and not _said(question, t.split()[-1]))
     places = _unique(t for k, t in found if k == "place")
     dates = _unique(t for k, t in found if k == "date")
+    spoken = reply + " " + " ".join(m["content"] for m in reversed(history[-6:]) if isinstance(m.get("content"), str))
     out = question
     if people:
-        out = _PERSON.sub(lambda m: _cased(people[0], reply + previous), out, count=1)
-        out = _POSSESSIVE.sub(lambda m: _cased(people[0], reply + previous) + "'s", out, count=1)
-        group = " and ".join(_cased(p, reply + previous) for p in people[:2])
+        out = _PERSON.sub(lambda m: _cased(people[0], spoken), out, count=1)
+        out = _POSSESSIVE.sub(lambda m: _cased(people[0], spoken) + "'s", out, count=1)
+        group = " and ".join(_cased(p, spoken) for p in people[:2])
         out = _PLURAL.sub(group, out, count=1)
     if places and kind == "place":  # "there": the place asked about
-        out = _THERE.sub("in " + _cased(places[0], reply + previous), out, count=1)
+        out = _THERE.sub("in " + _cased(places[0], spoken), out, count=1)
     thing = _it(previous) or next((_cased(t, previous) for k, t in asked if k == "place"), None)
     if thing:  # "it": the thing the previous question was about, else the place it named
         out = _IT.sub(lambda m: thing + ("'s" if m.group().lower() == "its" else ""), out, count=1)
@@ -116,6 +121,33 @@ def _it(previous: str) -> str | None:
                 or (root.tag_ == "NNP" and not any(_said(p, root.text) for p in places))):
             continue
         return chunk.text
+    return None
+
+
+def _subject(previous: str) -> str | None:
+    """The name the previous question asks about, read from spaCy's parser: the subject of its
+    verb when that is a proper noun and not a place ("What did Cerar say about Orban's plan?":
+    'cerar'), in lower case like `entities`. The small model's recognizer takes many a surname
+    for an organization, so this does not ask it who is a person; None when there is no such subject.
+
+    >>> _subject("What did Novak say about Ivanov's plan?"), _subject("What did Austria decide?")  # doctest: +SKIP
+    ('novak', None)
+    """
+    from .entities import _lock, pipeline
+    from .question import PERSON_NOUNS
+
+    places = {t for k, t in entities(previous) if k == "place"}
+    with _lock:
+        doc = pipeline(("ner", "lemmatizer"))(previous)
+    for token in doc:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "PROPN":
+            words = [token]
+            for t in reversed(list(token.lefts)):  # "Angela" of "Chancellor Angela Merkel", not the title
+                if t.i != words[0].i - 1 or t.pos_ != "PROPN" or re.fullmatch(PERSON_NOUNS, t.lower_):
+                    break
+                words.insert(0, t)
+            name = " ".join(t.lower_ for t in words)
+            return None if name in places or token.lower_ in places else name
     return None
 
 

@@ -77,3 +77,17 @@ def test_there_is_not_a_place_the_previous_question_named_in_the_singular():
     history = [{"role": "user", "content": "In which city did the Philippine senators approve the typhoon fund?"},
                {"role": "assistant", "content": "Senators from across the Philippines approved the fund in Cebu on Monday [1]."}]
     assert rewrite("Who else was there?", history).startswith("Who else was in Cebu?")
+
+
+def test_he_is_whom_the_previous_question_asked_about_before_others_it_named():
+    # spaCy's small recognizer tags many a lone surname as an organization, so the pronoun went
+    # to the other man the answer named
+    history = [{"role": "user", "content": "What did Novak say about Ivanov's plan?"},
+               {"role": "assistant", "content": "Commenting on Prime Minister Petar Ivanov's plan to close the border, "
+                                                "Novak said it was unworkable [1]."}]
+    assert rewrite("Who else did he talk to?", history).startswith("Who else did Novak talk to?")
+    history[0]["content"] = "What did Prime Minister Petar Ivanov propose?"  # the title is not the name
+    assert rewrite("Why did he propose it?", history).startswith("Why did Petar Ivanov propose")
+    history += [{"role": "user", "content": "Why?"}, {"role": "assistant", "content": "He said it would cost too much [2]."}]
+    history[0]["content"] = "What did Novak say about Ivanov's plan?"
+    assert rewrite("Who else did he talk to?", history).startswith("Who else did Novak talk to?")  # "Why?" asked on
