@@ -30,6 +30,9 @@ _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
 _MARKER = re.compile(r"\s*\[\d+\]")
+_FRAGMENT = re.compile(r"^\W*(?:and|but|what about|how about)\s+(?P<rest>[^?]+?)\W*$", re.I)  # "And Norway?"
+_LEADING = re.compile(r"^(?:(?:the|of|in|for|from|at|on|to|with|by)\s+)+", re.I)  # "And of Marseille?"
+_CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # a rewrite's carried context (see `rewrite`)
 _WORD = re.compile(r"[A-Za-z][\w’'-]+")
 _STOP = set(
     "what which who whom whose when where why how did does do is was were are be been the a an of in on at to for by "
@@ -51,6 +54,9 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         return question
     users = [i for i, m in enumerate(history) if m["role"] == "user"]
     previous = history[users[-1]]["content"]
+    swapped = _swapped(question, _CONTEXT.sub("", rewrite(previous, history[: users[-1]])))
+    if swapped:
+        return swapped
     reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
     asked = entities(previous)
@@ -93,6 +99,33 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     # The carried context goes in a trailing parenthesis: searched, but not asked about
     # (`rag.question.analyze` takes the question's names from before it).
     return f"{out} ({', '.join(carried)})" if carried else out
+
+
+def _swapped(question: str, previous: str) -> str | None:
+    """`previous` asked again of the name a bare follow-up gives, in place of the name of its kind
+    there: "And Norway?" after "How many refugees did Sweden take in?" is "How many refugees did
+    Norway take in?"; "What about Ivanov?" after "What did Novak say?" is "What did Ivanov say?" (a
+    name the recognizer cannot place stands for whom `previous` asked about). None when the
+    follow-up is more than a name, or `previous` names nothing of its kind.
+
+    >>> _swapped("And of Marseille?", "Who is the mayor of Lyon?")  # doctest: +SKIP
+    'Who is the mayor of Marseille?'
+    """
+    m = _FRAGMENT.match(question)
+    name = re.sub(r"['’]s$", "", _LEADING.sub("", m["rest"].strip())) if m else ""  # "And Croatia's?"
+    if not name or not name[0].isupper() or not name.split()[-1][0].isupper():
+        return None
+    kinds = [k for k, t in entities(name) if t == name.lower()]
+    named = [(k, t) for k, t in entities(previous) if k not in ("date", "number", "money")]
+    # the recognizer's kinds for a name alone are a guess ("Lyon" a person): a name of the same
+    # kind, else whom the question asked about, else the one name it has
+    olds = [t for k, t in named if kinds and k == kinds[0]] + [t for t in [_subject(previous)] if t]
+    olds += [named[0][1]] if len(named) == 1 else []
+    for old in olds:
+        span = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", previous, re.I)
+        if span and old != name.lower():
+            return previous[: span.start()] + name + previous[span.end():]
+    return None
 
 
 def _it(previous: str) -> str | None:

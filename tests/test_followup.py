@@ -91,3 +91,21 @@ def test_he_is_whom_the_previous_question_asked_about_before_others_it_named():
     history += [{"role": "user", "content": "Why?"}, {"role": "assistant", "content": "He said it would cost too much [2]."}]
     history[0]["content"] = "What did Novak say about Ivanov's plan?"
     assert rewrite("Who else did he talk to?", history).startswith("Who else did Novak talk to?")  # "Why?" asked on
+
+
+def test_a_bare_name_asks_the_previous_question_again_of_it():
+    # the old name used to be carried beside the new one, and found the old answer again
+    def turns(question, reply):
+        return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+    sweden = turns("How many refugees did Sweden take in last year?", "Sweden took in 12,000 refugees [1].")
+    assert rewrite("And Norway?", sweden) == "How many refugees did Norway take in last year?"
+    assert rewrite("What about Norway's?", sweden) == "How many refugees did Norway take in last year?"
+    assert rewrite("And of Marseille?", turns("Who is the mayor of Lyon?", "Grégory Doucet [1].")) == \
+        "Who is the mayor of Marseille?"
+    novak = turns("What did Novak say about the plan?", "Novak said the plan would fail [1].")
+    assert rewrite("What about Ivanov?", novak) == "What did Ivanov say about the plan?"  # whom it asked about
+    chain = novak + turns("Who is he?", "Novak is the mayor of Split [1].")
+    assert rewrite("What about Ivanov?", chain) == "Who is Ivanov?"  # the previous question, rewritten first
+    for more in ("And why did that happen?", "And over the whole of 2019?", "And the Brussels summit?"):
+        assert "(" in rewrite(more, sweden) or "Sweden" in rewrite(more, sweden), more  # as before: context carried
