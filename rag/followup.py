@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .entities import entities
-from .question import analyze
+from .question import analyze, asked_part
 
 _PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
@@ -32,7 +32,6 @@ _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
 _MARKER = re.compile(r"\s*\[\d+\]")
 _FRAGMENT = re.compile(r"^\W*(?:and|but|what about|how about)\s+(?P<rest>[^?]+?)\W*$", re.I)  # "And Norway?"
 _LEADING = re.compile(r"^(?:(?:the|of|in|for|from|at|on|to|with|by)\s+)+", re.I)  # "And of Marseille?"
-_CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # a rewrite's carried context (see `rewrite`)
 _WORD = re.compile(r"[A-Za-z][\w’'-]+")
 _STOP = set(
     "what which who whom whose when where why how did does do is was were are be been the a an of in on at to for by "
@@ -54,7 +53,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         return question
     users = [i for i, m in enumerate(history) if m["role"] == "user"]
     previous = history[users[-1]]["content"]
-    swapped = _swapped(question, _CONTEXT.sub("", rewrite(previous, history[: users[-1]])))
+    earlier = history[max(0, users[-1] - 6): users[-1]]  # the turns that can place the previous one
+    swapped = _swapped(question, asked_part(rewrite(previous, earlier)))
     if swapped:
         return swapped
     reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
@@ -163,7 +163,7 @@ def _subject(previous: str) -> str | None:
     'cerar'), in lower case like `entities`. The small model's recognizer takes many a surname
     for an organization, so this does not ask it who is a person; None when there is no such subject.
 
-    >>> _subject("What did Novak say about Ivanov's plan?"), _subject("What did Austria decide?")  # doctest: +SKIP
+    >>> _subject("What did Novak say about Ivanov's plan?"), _subject("Who did the mayor thank?")  # doctest: +SKIP
     ('novak', None)
     """
     from .entities import _lock, pipeline

@@ -119,7 +119,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     typed = _NAME_OF.sub("what ", question)
     kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
-    asked = _CONTEXT.sub("", question)  # a follow-up's carried context is searched, not asked
+    asked = asked_part(question)
     by_role = bool(_NAME_BY_ROLE.search(asked))  # "What is the name of the city's mayor?" asks for a person
     defines = "" if by_role else target(asked)
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
@@ -127,6 +127,15 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
     return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement,
                         calendar, by_role, defines)
+
+
+def asked_part(question: str) -> str:
+    """The question without a follow-up's carried context, which is searched but not asked.
+
+    >>> asked_part("When was that? (Merkel, Vienna)")
+    'When was that?'
+    """
+    return _CONTEXT.sub("", question)
 
 
 def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "english") -> QuestionInfo:
