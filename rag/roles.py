@@ -108,12 +108,23 @@ def _noun(token, verb) -> list:
 def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> bool:
     """Does every subject and object of `sentence`'s verbs stand in that role of the same verb in
     one of the `evidence` sentences? The same argument: the head word of one is among the words of
-    the other ("Nehammer" is "his counterpart Karl Nehammer"; a shared "de" of two names is not).
-    A pronoun is not checked."""
-    found: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
+    the other ("Nehammer" is "his counterpart Karl Nehammer"; a shared "de" of two names is not),
+    and none of its words one that the evidence gives the verb's other role ("Novak hosted the
+    Minister of Finance" from "Finance Minister Novak hosted the Minister of Health"). A pronoun is
+    not checked.
+
+    >>> roles_hold("Novak hosted the Minister of Finance.", ["Finance Minister Ana Novak hosted the Minister of Health, Ivo Kos."])
+    False
+    >>> roles_hold("Novak hosted Ivo Kos, the Health Minister.", ["Finance Minister Ana Novak hosted the Minister of Health, Ivo Kos."])
+    True
+    """
+    found: dict[tuple[str, str], list[tuple[str, frozenset[str], frozenset[str]]]] = {}
     for text in evidence:
-        for verb, role, head, words in claims(text, stemmer, reported=True):
-            found.setdefault((verb, role), []).append((head, words))
+        said = claims(text, stemmer, reported=True)
+        for verb, role, head, words in said:
+            # the words the evidence gives the verb's other role: one of them in this role is a swap
+            other = frozenset().union(*(w for v, r, _, w in said if v == verb and r != role))
+            found.setdefault((verb, role), []).append((head, words, other - words))
     written = claims(sentence, stemmer)
     transitive = {verb for verb, role, *_ in written if role == "object"}
 
@@ -121,7 +132,8 @@ def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> 
         # "The patrols will start" says what "they agreed to start the patrols" does: a verb used
         # without an object may have as its subject what the evidence has as its object.
         roles = [role] if role == "object" or verb in transitive else ["subject", "object"]
-        return any(head in w or h in words for r in roles for h, w in found.get((verb, r), ()))
+        return any((head in w or h in words) and not (words - w) & other
+                   for r in roles for h, w, other in found.get((verb, r), ()))
 
     return all(held(*claim) for claim in written)
 

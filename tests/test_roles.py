@@ -64,6 +64,18 @@ def test_a_reported_clause_reads_the_same_with_or_without_that():
     assert not roles_hold("The mayor stressed cost must come first.", evidence)
 
 
+def test_a_word_the_evidence_gives_the_other_role_is_a_swap():
+    # the 0.5B model wrote "Boštjan Poklukar hosted the Minister of the Interior." of a sentence
+    # where he is that minister, and the minister of security is his guest
+    evidence = ["The Finnish Minister of Trade, Ville Ranta, received the Minister of Energy of Estonia, Kaja Tamm."]
+    assert not roles_hold("Ville Ranta received the Minister of Trade.", evidence)
+    assert not roles_hold("Kaja Tamm received the Estonian minister.", evidence)  # the guest as host
+    assert roles_hold("Ville Ranta received Estonia's energy minister, Kaja Tamm.", evidence)
+    assert roles_hold("The minister of trade received Kaja Tamm.", evidence)
+    # a word both roles have is no swap
+    assert roles_hold("The minister received the minister of energy.", evidence)
+
+
 def test_a_figure_keeps_the_noun_it_counts():
     from rag.roles import counted, counts_hold
 
