@@ -54,15 +54,16 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     users = [i for i, m in enumerate(history) if m["role"] == "user"]
     previous = history[users[-1]]["content"]
     earlier = history[max(0, users[-1] - 6): users[-1]]  # the turns that can place the previous one
-    swapped = _swapped(question, asked_part(rewrite(previous, earlier)))
+    prior = rewrite(previous, earlier)  # the previous question as it was searched, its context carried
+    kind = analyze(previous).kind
+    swapped = _swapped(question, prior, analyze(asked_part(prior)).kind)
     if swapped:
         return swapped
     reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
-    asked = entities(previous)
+    asked = entities(prior)
     # The answer to a question asking for a person is who the next "he" means (not someone the
     # question itself named); otherwise the question's own people come first.
-    kind = analyze(previous).kind
     if kind in ("person", "place"):
         found = [e for e in entities(reply) if not _said(previous, e[1])] + list(asked)
     else:  # the one the previous question asked about, then its other people, then the answer's
@@ -72,6 +73,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         found = [("person", t) for t in [subject] if t] + list(asked) + list(entities(reply))
     # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
     people = _unique(t for k, t in found if k == "person" and not _said(question, t.split()[-1]))
+    people = [p for i, p in enumerate(people) if not any(_said(q, p.split()[-1]) for q in people[:i])]  # one surname, one person
     places = _unique(t for k, t in found if k == "place")
     dates = _unique(t for k, t in found if k == "date")
     spoken = reply + " " + " ".join(m["content"] for m in reversed(history[-6:]) if isinstance(m.get("content"), str))
@@ -90,10 +92,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _THEN.sub("in " + dates[0], out, count=1)
     # What the rewritten question still lacks of the previous one: its names, and its subject
     # words when no pronoun could be resolved (then they are all that anchors the question).
-    names = [_cased(re.sub(r"['’]s$", "", t), previous) for k, t in asked]
+    names = [_cased(re.sub(r"['’]s$", "", t), prior) for k, t in asked]
     carried = [n for n in _unique(names) if not _said(out, n)]
     if out == question:
-        carried += [w for w in _WORD.findall(previous) if w.lower() not in _STOP and not _said(out, w)
+        carried += [w for w in _WORD.findall(prior) if w.lower() not in _STOP and not _said(out, w)
                     and not any(_said(n, re.sub(r"['’]s$", "", w)) for n in names)]
     carried = _unique(carried)
     # The carried context goes in a trailing parenthesis: searched, but not asked about
@@ -101,12 +103,14 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     return f"{out} ({', '.join(carried)})" if carried else out
 
 
-def _swapped(question: str, previous: str) -> str | None:
+def _swapped(question: str, previous: str, kind: str = "other") -> str | None:
     """`previous` asked again of the name a bare follow-up gives, in place of the name of its kind
     there: "And Norway?" after "How many refugees did Sweden take in?" is "How many refugees did
     Norway take in?"; "What about Ivanov?" after "What did Novak say?" is "What did Ivanov say?" (a
     name the recognizer cannot place stands for whom `previous` asked about). None when the
-    follow-up is more than a name, or `previous` names nothing of its kind.
+    follow-up is more than a name, or `previous` names nothing of its kind, or the name is of the
+    `kind` `previous` asks for: "What about Italy?" after "Which countries attended?" asks whether
+    Italy is one of them.
 
     >>> _swapped("And of Marseille?", "Who is the mayor of Lyon?")  # doctest: +SKIP
     'Who is the mayor of Marseille?'
@@ -116,6 +120,8 @@ def _swapped(question: str, previous: str) -> str | None:
     if not name or not name[0].isupper() or not name.split()[-1][0].isupper():
         return None
     kinds = [k for k, t in entities(name) if t == name.lower()]
+    if kinds and kinds[0] == kind:
+        return None
     named = [(k, t) for k, t in entities(previous) if k not in ("date", "number", "money")]
     # the recognizer's kinds for a name alone are a guess ("Lyon" a person): a name of the same
     # kind, else whom the question asked about, else the one name it has

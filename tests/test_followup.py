@@ -109,3 +109,20 @@ def test_a_bare_name_asks_the_previous_question_again_of_it():
     assert rewrite("What about Ivanov?", chain) == "Who is Ivanov?"  # the previous question, rewritten first
     for more in ("And why did that happen?", "And over the whole of 2019?", "And the Brussels summit?"):
         assert "(" in rewrite(more, sweden) or "Sweden" in rewrite(more, sweden), more  # as before: context carried
+
+
+def test_a_bare_name_of_the_kind_asked_for_is_a_candidate_not_a_swap():
+    history = [{"role": "user", "content": "Which countries attended the summit in Lisbon?"},
+               {"role": "assistant", "content": "Spain, France and Portugal attended [1]."}]
+    out = rewrite("What about Italy?", history)
+    assert "Lisbon" in out and out.startswith("What about Italy?")  # did Italy attend?
+    chain = [{"role": "user", "content": "How many ferries did Finland register?"},
+             {"role": "assistant", "content": "Finland registered 40 ferries since 2019 [1]."},
+             {"role": "user", "content": "Since when?"}, {"role": "assistant", "content": "Since 2019 [1]."}]
+    assert "Estonia" in rewrite("And Estonia?", chain) and "ferries" in rewrite("And Estonia?", chain)
+
+
+def test_one_person_named_twice_is_one_person():
+    history = [{"role": "user", "content": "Who did Mayor Anna Berg meet?"},
+               {"role": "assistant", "content": "Anna Berg met the press; Berg then left [1]."}]
+    assert rewrite("What did they discuss?", history).startswith("What did Anna Berg discuss?")
