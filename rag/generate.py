@@ -144,6 +144,9 @@ class ExtractiveGenerator:
                 continue  # already quoted as part of a better sentence's span
             if any(c.source == doc.doc_id and c.start <= start < c.end for c in citations):
                 start = sent.start  # the sentence it would carry back is quoted already
+            ahead = [c.start for c in citations if c.source == doc.doc_id and sent.end <= c.start < end]
+            if ahead:  # it would carry on into a better sentence quoted already: stop before it
+                end = len(doc.text[: min(ahead)].rstrip())
             n += 1
             snippet = doc.text[start:end]
             citations.append(Citation(n, doc.doc_id, doc.title, snippet, round(float(scores[i]), 4), doc.url, start, end, sent.chunk_id,

@@ -185,6 +185,30 @@ def test_a_quote_opening_with_a_pronoun_says_whom_it_means_and_nothing_is_quoted
         assert every.text.count("Lena Dahl retired") == 1 and "Tomas Vik" in every.text
 
 
+TUGS = """Storm season at the port
+
+“The port needs a third tugboat before winter. Storms have grown stronger every year,” harbour chief Lena Dahl said on Monday.
+
+The council will vote on the purchase in May.
+"""
+
+
+@pytest.mark.parametrize("question", ["Why does the port need a third tugboat, according to Lena Dahl?",
+                                      "What did Lena Dahl say about the storms?"])
+def test_a_quotation_that_goes_on_into_a_sentence_quoted_already_stops_before_it(tmp_path, question):
+    # the second sentence of a quotation was quoted first, then the first carried on into it
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "tugs.txt").write_text(TUGS, encoding="utf-8")
+    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
+    rag.index(config=cfg)
+    every = rag.answer(question, config=cfg.with_(max_citations=3, answer_ratio=0.0001))
+    spans = sorted((c.start, c.end) for c in every.citations)
+    assert len(spans) >= 2 and all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
+    assert every.text.count("third tugboat") == 1 and every.text.count("stronger every year") == 1
+
+
 @pytest.mark.parametrize(
     "question, first",
     [
