@@ -17,6 +17,7 @@ from typing import Iterator
 
 from .config import Config
 from .errors import IndexMissingError, InputError
+from .expand import expanded
 from .retrieve import Filters, retrieve
 from .storage import Index, check_settings, open_index, outdated_corpus, read_manifest
 from .types import Answer, Passage
@@ -67,7 +68,8 @@ def search(
     from .embed import embed_query
 
     idx = load_index(cfg)
-    return retrieve(idx, question, embed_query(question, cfg.embedder), cfg, filters)
+    query = expanded(question, idx, cfg.bm25_stemmer)  # "IOM" searched with the words the articles spell it in
+    return retrieve(idx, query, embed_query(query, cfg.embedder), cfg, filters)
 
 
 def stream(
@@ -94,6 +96,7 @@ def stream(
     idx = load_index(cfg)
     t0 = time.perf_counter()
     query = standalone(question, history, cfg)  # a follow-up becomes a standalone question
+    query = expanded(query, idx, cfg.bm25_stemmer)  # and "IOM" is searched with the words the articles spell it in
     q_vec = embed_query(query, cfg.embedder)
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)

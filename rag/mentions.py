@@ -115,7 +115,7 @@ def mentions(text: str, term: str) -> bool:
     forms = "|".join(re.escape(f) for f in (term, *_places_of(term), *_y_forms(term)))
     if re.search(rf"(?<!\w)(?:{forms}){_INFLECTION}(?!\w)", low):
         return True
-    return term.isalpha() and 2 <= len(term) <= 6 and _abbreviation(term).search(_cased(text)) is not None
+    return term.isalpha() and 2 <= len(term) <= 6 and abbreviation(term).search(_cased(text)) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +150,7 @@ def _whole_figure(figure: str, low: str, suffix: str = "") -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _abbreviation(term: str) -> re.Pattern:
+def abbreviation(term: str) -> re.Pattern:
     """Capitalised words whose initials spell `term`, small words between them skipped, or the
     letters with stops ("U.S.")."""
     words = rf"(?:\s+{_SKIPPED})*\s+".join(rf"{c.upper()}[\w'’-]*" for c in term)
