@@ -44,6 +44,15 @@ def _parsed(text: str, stemmer: str = "english"):
     return doc, tuple((terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer))
 
 
+def has_verb(text: str, stemmer: str = "english") -> bool:
+    """Does `text` have a verb (an auxiliary counts)? "Montpellier, Virginia, Virginia County" has none.
+
+    >>> has_verb("Montpellier, Virginia, Virginia County."), has_verb("It is in Cork.")
+    (False, True)
+    """
+    return any(t.pos_ in ("VERB", "AUX") for t in _parsed(text, stemmer)[0])
+
+
 @lru_cache(maxsize=4096)
 def claims(text: str, stemmer: str = "english", reported: bool = False) -> frozenset[tuple[str, str, str, frozenset[str]]]:
     """(verb, "subject" | "object", the argument's head word, all its words) of every verb in

@@ -22,6 +22,8 @@ and each figure in the phrase it belongs to ("created in 1978", not the act "of 
 []
 >>> support("Orban met Merkel in Vienna.", evidence)  # the same words, another claim
 []
+>>> support("Vienna, border controls.", evidence)  # no verb: nothing joins what two sentences say
+[]
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .lexical import tokenize
 from .mentions import FIGURE, mentions
 from .question import _NEGATION
 from .placed import placements_hold
-from .roles import counts_hold, identities_hold, roles_hold
+from .roles import counts_hold, has_verb, identities_hold, roles_hold
 
 # Every content word, not most: with "most" (0.6 until now), a small model's "The centers were
 # profitable" passed on "centers" and "were" against "They lost money" (README, "Answers written
@@ -54,7 +56,9 @@ def support(sentence: str, evidence: list[str], stemmer: str = "english") -> lis
     if not terms and not specifics:
         return []
     bags = [set(tokenize([e], stemmer)[0]) for e in evidence]
-    pairs = [[i, j] for i in range(len(evidence)) for j in range(i + 1, len(evidence))]
+    # a pair says two things, and a sentence without a verb claims no relation that could join them:
+    # "Montpellier, Virginia, Virginia County" of one sentence naming Montpellier and another Virginia
+    pairs = [[i, j] for i in range(len(evidence)) for j in range(i + 1, len(evidence))] if has_verb(sentence, stemmer) else []
     for groups in ([[i] for i in range(len(evidence))], pairs):  # a pair only when no one sentence will do
         best: tuple[float, list[int]] = (0.0, [])
         for group in groups:

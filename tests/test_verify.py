@@ -23,6 +23,13 @@ def test_a_pair_supports_what_neither_sentence_does_alone() -> None:
     assert support("Mektic said Bosnia registered 6,700 migrants; the ministers met in Sarajevo.", EVIDENCE) == [0, 1]
 
 
+def test_a_sentence_without_a_verb_is_supported_by_one_sentence_or_none() -> None:
+    # the 0.5B model answered "Montpellier, Virginia, Virginia County [1][2]": a name from each sentence
+    assert support("Bosnia, Sarajevo.", EVIDENCE) == []
+    assert support("Dragan Mektic, Sarajevo.", EVIDENCE) == []
+    assert support("In Sarajevo, on Friday.", EVIDENCE) == [1]  # one sentence holds it all: a fine short answer
+
+
 def test_a_decade_is_a_figure_not_a_name_with_a_letter_s() -> None:
     # "the 880s" once claimed a name "s", which no sentence holds as a word: a quote failed its own check
     s = "Earlier Viking settlers had begun arriving in the 880s, but were divided between colonies in the east."
