@@ -76,6 +76,15 @@ def test_a_word_the_evidence_gives_the_other_role_is_a_swap():
     assert roles_hold("The minister received the minister of energy.", evidence)
 
 
+def test_one_verb_of_the_evidence_holds_all_of_a_written_verbs_arguments():
+    # each argument was matched on its own, so two instances of one verb made a claim neither does
+    evidence = ["The council approved the budget, and the mayor approved the plan."]
+    assert not roles_hold("The council approved the plan.", evidence)
+    assert roles_hold("The mayor approved the plan.", evidence)
+    assert roles_hold("The council approved the budget.", evidence)
+    assert not roles_hold("Trains are paid for by the seat.", ["Trains are paid for by the hour, while buses are paid for by the seat."])
+
+
 def test_a_figure_keeps_the_noun_it_counts():
     from rag.roles import counted, counts_hold
 
