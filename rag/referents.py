@@ -1,0 +1,116 @@
+"""A previous question -> what a follow-up's words stand for in it: "it" (`thing`), "he" (`subject`),
+and a bare name's question (`swapped`: "And Norway?" after "How many refugees did Sweden take in?").
+
+Read with spaCy's parser, since its small recognizer's kinds are guesses for a lone name or
+surname ("Lyon" a person, "Cerar" a group). `rag.followup` writes the standalone question with them.
+
+>>> said("Balkan ministers met.", "the Balkans"), said("Novak spoke.", "Nova")
+(False, False)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .entities import entities
+from .question import PERSON_NOUNS
+
+_FRAGMENT = re.compile(r"^\W*(?:and|but|what about|how about)\s+(?P<rest>[^?]+?)\W*$", re.I)  # "And Norway?"
+_LEADING = re.compile(r"^(?:(?:the|of|in|for|from|at|on|to|with|by)\s+)+", re.I)  # "And of Marseille?"
+
+
+def swapped(question: str, previous: str, kind: str = "other") -> str | None:
+    """`previous` asked again of the name a bare follow-up gives, in place of the name of its kind
+    there: "And Norway?" after "How many refugees did Sweden take in?" is "How many refugees did
+    Norway take in?"; "What about Ivanov?" after "What did Novak say?" is "What did Ivanov say?" (a
+    name the recognizer cannot place stands for whom `previous` asked about). None when the
+    follow-up is more than a name, or `previous` names nothing of its kind, or the name is of the
+    `kind` `previous` asks for: "What about Italy?" after "Which countries attended?" asks whether
+    Italy is one of them.
+
+    >>> swapped("And of Marseille?", "Who is the mayor of Lyon?")  # doctest: +SKIP
+    'Who is the mayor of Marseille?'
+    """
+    m = _FRAGMENT.match(question)
+    name = re.sub(r"['’]s$", "", _LEADING.sub("", m["rest"].strip())) if m else ""  # "And Croatia's?"
+    if not name or not name[0].isupper() or not name.split()[-1][0].isupper():
+        return None
+    kinds = [k for k, t in entities(name) if t == name.lower()]
+    if kinds and kinds[0] == kind:
+        return None
+    named = [(k, t) for k, t in entities(previous) if k not in ("date", "number", "money")]
+    # the recognizer's kinds for a name alone are a guess ("Lyon" a person): a name of the same
+    # kind, else whom the question asked about, else the one name it has
+    olds = [t for k, t in named if kinds and k == kinds[0]] + [t for t in [subject(previous)] if t]
+    olds += [named[0][1]] if len(named) == 1 else []
+    for old in olds:
+        span = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", previous, re.I)
+        if span and old != name.lower():
+            return previous[: span.start()] + name + previous[span.end():]
+    return None
+
+
+def thing(previous: str) -> str | None:
+    """What "it" stands for after `previous`: its first singular noun phrase that is neither what
+    it asked for ("which agency"), a person's role ("the Austrian chancellor") nor a pronoun, and
+    if a name, a place's (the recognizer takes a surname for an organization too often to trust
+    it with others). None when it has none.
+
+    >>> thing("What was the informal meeting of EU leaders in Lisbon about?")  # doctest: +SKIP
+    'the informal meeting'
+    >>> thing("From which countries does Portugal accept refugees?"), thing("Who did the mayor thank?")  # doctest: +SKIP
+    ('Portugal', None)
+    """
+    places = {t for k, t in entities(previous) if k == "place"}
+    doc = _parsed(previous)
+    if any(t.dep_ == "ROOT" and t.lower_ in ("do", "does", "did") for t in doc):
+        return None  # "Which agency did the chancellor praise?" read with "the chancellor praise" as a noun
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if (root.tag_ not in ("NN", "NNP") or chunk[0].tag_ in ("WDT", "WP", "WP$", "WRB", "PRP", "PRP$")
+                or re.fullmatch(PERSON_NOUNS, root.text.lower())
+                or (root.tag_ == "NNP" and not any(said(p, root.text) for p in places))):
+            continue
+        return chunk.text
+    return None
+
+
+def subject(previous: str) -> str | None:
+    """The name the previous question asks about, read from spaCy's parser: the subject of its
+    verb when that is a proper noun and not a place ("What did Cerar say about Orban's plan?":
+    'cerar'), in lower case like `entities`. The small model's recognizer takes many a surname
+    for an organization, so this does not ask it who is a person; None when there is no such subject.
+
+    >>> subject("What did Novak say about Ivanov's plan?"), subject("Who did the mayor thank?")  # doctest: +SKIP
+    ('novak', None)
+    """
+    places = {t for k, t in entities(previous) if k == "place"}
+    doc = _parsed(previous)
+    for token in doc:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "PROPN":
+            words = [token]
+            for t in reversed(list(token.lefts)):  # "Angela" of "Chancellor Angela Merkel", not the title
+                if t.i != words[0].i - 1 or t.pos_ != "PROPN" or re.fullmatch(PERSON_NOUNS, t.lower_):
+                    break
+                words.insert(0, t)
+            name = " ".join(t.lower_ for t in words)
+            return None if name in places or token.lower_ in places else name
+    return None
+
+
+def said(text: str, term: str) -> bool:
+    """Is `term` in `text` as whole words? A plural name is said by its singular ("the Balkans"
+    by "Balkan ministers")."""
+    forms = [term, term[:-1]] if len(term) >= 6 and term.endswith("s") else [term]
+    return re.search(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)", text, re.I) is not None
+
+
+
+@lru_cache(maxsize=256)
+def _parsed(question: str):
+    """spaCy's parse of a question (cached: `thing` and `subject` read the same previous question)."""
+    from .entities import _lock, pipeline
+
+    with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
+        return pipeline(("ner", "lemmatizer"))(question)
