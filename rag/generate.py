@@ -215,13 +215,6 @@ def never_stated(figure: str, figures: frozenset[str]) -> bool:
     return years is not None and not any(years.fullmatch(f) for f in figures)
 
 
-def carried_with(idx, sentence_id: int) -> list[int]:
-    """The ids of the sentences its quoted span (`quoted_span`) holds, the sentence's own among them."""
-    sent = idx.sentences[sentence_id]
-    start, end = quoted_span(idx, sent)
-    return [i for i in doc_sentences(idx)[sent.doc_id] if start <= idx.sentences[i].start and idx.sentences[i].end <= end]
-
-
 def quoted_span(idx, sent) -> tuple[int, int]:
     """The span of its document to quote for a chosen sentence (`rag.discourse.carried`)."""
     doc_spans = [(idx.sentences[i].start, idx.sentences[i].end) for i in doc_sentences(idx)[sent.doc_id]]

@@ -28,7 +28,7 @@ import numpy as np
 
 from .config import Config
 from .errors import ConfigError, LLMError
-from .generate import NOT_FOUND, ExtractiveGenerator, carried_with
+from .generate import NOT_FOUND, ExtractiveGenerator
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .lexical import tokenize
@@ -79,11 +79,6 @@ class LLMGenerator:
                 yield replace(event, checks={**event.checks, **quoted}) if isinstance(event, Answer) else event
             return
         top = [int(ev.sentence_ids[i]) for i in np.argsort(-scores, kind="stable")[:EVIDENCE]]
-        # The chosen sentence as the quote would show it: with the sentences it carries on into
-        # ("... Hugh Lupus in Cheshire. These Normans began ... almost all of Wales ..."), which are
-        # the choice too. Shown only the first, the model had answered "What country ...?" without Wales.
-        chosen |= set(carried_with(self.idx, next(iter(chosen))))
-        top += [s for s in sorted(chosen) if s not in top]
         # Grouped by article (best article first), in reading order within each.
         docs = list(dict.fromkeys(self.idx.sentences[s].doc_id for s in top))
         top.sort(key=lambda s: (docs.index(self.idx.sentences[s].doc_id), self.idx.sentences[s].start))

@@ -227,33 +227,3 @@ def test_an_answer_keeps_what_the_chosen_sentence_gives_of_the_kind_asked_for(se
     _, a = run(seed_index, seed_config, scripted_chat(kept), question=q)
     assert a.checks["written"] == [kept] and not a.checks.get("fell_back")
 
-
-YARD = """Harbour news
-
-The port bought two tugboats from a yard in Gdansk last spring. These boats were built in Poland and cost 9 million euros together.
-
-The council will vote on a third tugboat in May.
-"""
-
-
-def test_the_sentences_the_chosen_one_carries_on_into_are_the_choice_too(tmp_path, scripted_chat):
-    # the quote shows "... in Gdansk last spring. These boats were built in Poland ...": an answer
-    # resting on the second sentence rests on the judge's choice as much as one on the first
-    import rag
-    from rag import Config
-    from rag.generate import carried_with
-
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "yard.txt").write_text(YARD, encoding="utf-8")
-    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False, generator="local")
-    rag.index(config=cfg)
-    idx = rag.load_index(cfg)
-    q = "From which yard did the port buy two tugboats last spring?"
-    vec = embed_query(q, cfg.embedder)
-    gen = LLMGenerator(idx, cfg, scripted_chat("The boats were built in Poland."))
-    ev, scores, _, _ = gen.extractive.weigh(q, vec, retrieve(idx, q, vec, cfg))
-    (chosen,) = {int(ev.sentence_ids[i]) for i in gen.extractive.choose(scores)}
-    assert [idx.sentences[s].text[:9] for s in carried_with(idx, chosen)] == ["The port ", "These boa"]
-    *_, a = gen.stream(q, vec, retrieve(idx, q, vec, cfg))
-    assert "These boats were built in Poland" in gen.chat.sent[0][-1]["content"]
-    assert a.checks["written"] == ["The boats were built in Poland."] and not a.checks.get("fell_back"), a.checks
