@@ -6,8 +6,8 @@ Migration ... warned on June 1 ...": retrieval and the judge's term overlap miss
 `rag.mentions` knows the two name one thing. So the spelled-out form goes in a trailing
 parenthesis, the way a follow-up's context does (`rag.question.asked_part`): searched, not asked.
 
->>> import re; bool(re.fullmatch(_ACRONYM, "IOM")), bool(re.fullmatch(_ACRONYM, "Iom"))
-(True, False)
+>>> import re; [re.findall(_ACRONYM, q) for q in ("Did the IOM warn?", "Iom? AT&T? MPs? U.S.?")]
+[['IOM'], []]
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from .lexical import tokenize
 from .mentions import abbreviation
 from .storage import Index
 
-_ACRONYM = r"\b[A-Z]{2,6}s?\b"  # "IOM", "NGOs": letters that spell out a name (as `rag.mentions` reads them)
+# "IOM", "NGOs": three to six capitals that spell out a name (as `rag.mentions` reads them). Two
+# letters spell out too much by chance ("MP" Marco Polo and "SP" Sinai Peninsula in SQuAD's
+# articles), and "AT&T" is a name of its own.
+_ACRONYM = r"(?<![\w&.-])[A-Z]{3,6}s?(?![\w&-])"
 
 
 def expanded(question: str, idx: Index, stemmer: str = "english") -> str:
@@ -28,8 +31,8 @@ def expanded(question: str, idx: Index, stemmer: str = "english") -> str:
     write "IOM" but write that name; the question as it was when no article spells it out."""
     found = []
     for acronym in dict.fromkeys(re.findall(_ACRONYM, question)):
-        letters = acronym.rstrip("s") if acronym[-1] == "s" else acronym
-        if len(letters) < 2 or any(idx.bm25.idf(tokenize([letters], stemmer)[0]).values()):
+        letters = acronym[:-1] if acronym[-1] == "s" else acronym
+        if len(letters) < 3 or any(idx.bm25.idf(tokenize([letters], stemmer)[0]).values()):
             continue  # the articles write it as it is: nothing to spell out
         words = spelled_out(idx, letters)
         if words and words.lower() not in question.lower():
@@ -43,10 +46,11 @@ def expanded(question: str, idx: Index, stemmer: str = "english") -> str:
 
 
 def spelled_out(idx: Index, letters: str) -> str | None:
-    """The first capitalised words in the articles whose initials spell `letters`, or None."""
+    """The capitalised words in the articles whose initials spell `letters`; None when none do, or
+    when two different names do (which one the question means is anyone's guess)."""
     cache = idx.cache.setdefault("spelled_out", {})
     if letters not in cache:
         pattern = abbreviation(letters.lower())
-        match = next((m for d in idx.documents.values() for m in [pattern.search(f"{d.title}\n{d.text}")] if m), None)
-        cache[letters] = match.group() if match else None
+        names = {m.group() for d in idx.documents.values() for m in pattern.finditer(f"{d.title}\n{d.text}")}
+        cache[letters] = names.pop() if len({n.lower() for n in names}) == 1 else None
     return cache[letters]
