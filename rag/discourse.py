@@ -20,6 +20,8 @@ word of a sentence; the span never leaves the paragraph.
 (0, 32)
 >>> carried("Loudoun failed.\\nHe was replaced.", [(0, 15), (16, 32)], 1)  # another paragraph: alone
 (16, 32)
+>>> carried("Loudoun failed. In May, he was replaced.", [(0, 15), (16, 40)], 1)
+(0, 40)
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ import re
 MAX_EXTRA = 2  # sentences a span may gain: a quotation longer than that is cut
 # A next sentence that opens by pointing back at what came before.
 _BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|its|they|their)\b", re.I)
-# A sentence that opens with a third-person pronoun: whom it means, the sentence before says.
-_PRONOUN = re.compile(r"^\W*(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
+# A sentence that opens with a third-person pronoun, or with a short phrase and then one ("Regarding
+# migration, he explained ..."): whom it means, the sentence before says.
+_PRONOUN = re.compile(r"^\W*(?:[^,.;:\"“”]{1,40},\s+)?(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
 
 
 def carried(text: str, spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
