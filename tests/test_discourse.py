@@ -57,3 +57,10 @@ def test_a_pronoun_at_a_paragraph_start_stays_alone():
     spans = spans_of(text, ["Loudoun was recalled.", "They sailed in May."])
     assert carried(text, spans, 1) == spans[1]
     assert carried("They sailed.", [(0, 12)], 0) == (0, 12)  # a document's first sentence
+
+
+def test_a_pronoun_subject_after_an_opening_phrase_is_read_with_the_sentence_before():
+    text = "Mayor Anna Berg spoke on Monday. Regarding the port, she said it must grow. Rain fell."
+    spans = [(0, 32), (33, 75), (76, 86)]
+    assert carried(text, spans, 1) == (0, 75)
+    assert carried("Rain fell. Regarding the port, Anna Berg said it must grow.", [(0, 10), (11, 59)], 1) == (11, 59)
