@@ -19,7 +19,7 @@ import re
 
 from .entities import entities
 from .question import analyze, asked_part
-from .referents import said, subject, swapped, thing
+from .referents import named_in, said, subject, swapped, thing
 
 _PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
@@ -64,12 +64,12 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     # The answer to a question asking for a person is who the next "he" means (not someone the
     # question itself named); otherwise the question's own people come first.
     if kind in ("person", "place"):
-        found = [e for e in entities(reply) if not said(previous, e[1])] + list(asked)
+        found = [e for e in named_in(reply) if not said(previous, e[1])] + list(asked)
     else:  # the one the previous question asked about, then its other people, then the answer's
         about = subject(previous)
         if about is None and len(users) > 1 and is_follow_up(previous, history[: users[-1]]):
             about = subject(history[users[-2]]["content"])  # "Why?" after "What did Novak say?"
-        found = [("person", t) for t in [about] if t] + list(asked) + list(entities(reply))
+        found = [("person", t) for t in [about] if t] + list(asked) + named_in(reply)
     # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
     people = _unique(t for k, t in found if k == "person" and not said(question, t.split()[-1]))
     people = [p for i, p in enumerate(people) if not any(said(q, p.split()[-1]) for q in people[:i])]  # one surname, one person

@@ -126,3 +126,10 @@ def test_one_person_named_twice_is_one_person():
     history = [{"role": "user", "content": "Who did Mayor Anna Berg meet?"},
                {"role": "assistant", "content": "Anna Berg met the press; Berg then left [1]."}]
     assert rewrite("What did they discuss?", history).startswith("What did Anna Berg discuss?")
+
+
+def test_a_name_the_answer_only_uses_to_qualify_a_thing_is_no_one():
+    # the small recognizer calls Schengen a person; "he" had become "Schengen"
+    reply = "Regarding fishing, he explained that Norway is guarding the Schengen border with care [1]."
+    history = [{"role": "user", "content": "Who said that the border was safe?"}, {"role": "assistant", "content": reply}]
+    assert "Schengen" not in rewrite("What else did he say?", history)
