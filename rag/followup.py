@@ -19,7 +19,7 @@ import re
 
 from .entities import entities
 from .question import analyze, asked_part
-from .referents import named_in, said, subject, swapped, thing
+from .referents import named_in, plural_subject, said, subject, swapped, thing
 
 _PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
@@ -62,16 +62,18 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
     asked = entities(prior)
     # The answer to a question asking for a person is who the next "he" means (not someone the
-    # question itself named); otherwise the question's own people come first.
-    if kind in ("person", "place"):
-        found = [e for e in named_in(reply) if not said(previous, e[1])] + list(asked)
-    else:  # the one the previous question asked about, then its other people, then the answer's
-        about = subject(previous)
-        if about is None and len(users) > 1 and is_follow_up(previous, history[: users[-1]]):
-            about = subject(history[users[-2]]["content"])  # "Why?" after "What did Novak say?"
-        found = [("person", t) for t in [about] if t] + list(asked) + named_in(reply)
+    # question itself named); otherwise whom the question asked about ("Where did Rollo settle?"),
+    # then its other people, then the answer's. After "Where ...?" the answer's places come first.
+    replied = [e for e in named_in(reply) if not said(previous, e[1])]
+    about = subject(asked_part(prior))
+    if about is None and len(users) > 1 and is_follow_up(previous, history[: users[-1]]):
+        about = subject(history[users[-2]]["content"])  # "Why?" after "What did Novak say?"
+    if kind == "person":
+        found = replied + list(asked)
+    else:
+        found = [("person", t) for t in [about] if t] + (replied + list(asked) if kind == "place" else list(asked) + replied)
     # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
-    people = _unique(t for k, t in found if k == "person" and not said(question, t.split()[-1]))
+    people = _unique(re.sub(r"['’]s$", "", t) for k, t in found if k == "person" and not said(question, t.split()[-1]))
     people = [p for i, p in enumerate(people) if not any(said(q, p.split()[-1]) for q in people[:i])]  # one surname, one person
     places = _unique(t for k, t in found if k == "place")
     dates = _unique(t for k, t in found if k == "date")
@@ -80,7 +82,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if people:
         out = _PERSON.sub(lambda m: _cased(people[0], spoken), out, count=1)
         out = _POSSESSIVE.sub(lambda m: _cased(people[0], spoken) + "'s", out, count=1)
-        group = " and ".join(_cased(p, spoken) for p in people[:2])
+    # "they": the people the previous question asked about ("What did the ministers agree?"), else a people it named ("the Normans")
+    they = plural_subject(asked_part(prior)) or next((_cased(t, prior) for k, t in asked if k == "group" and t.endswith("s")), None)
+    if they or people:
+        group = they or " and ".join(_cased(p, spoken) for p in people[:2])
         out = _PLURAL.sub(group, out, count=1)
     if places and kind == "place":  # "there": the place asked about
         out = _THERE.sub("in " + _cased(places[0], spoken), out, count=1)

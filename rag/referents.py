@@ -27,7 +27,7 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     name the recognizer cannot place stands for whom `previous` asked about). None when the
     follow-up is more than a name, or `previous` names nothing of its kind, or the name is of the
     `kind` `previous` asks for: "What about Italy?" after "Which countries attended?" asks whether
-    Italy is one of them.
+    Italy is one of them (but "And in South Africa?" after "Where did they settle in America?" is a swap).
 
     >>> swapped("And of Marseille?", "Who is the mayor of Lyon?")  # doctest: +SKIP
     'Who is the mayor of Marseille?'
@@ -37,7 +37,8 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     if not name or not name[0].isupper() or not name.split()[-1][0].isupper():
         return None
     kinds = [k for k, t in entities(name) if t == name.lower()]
-    if kinds and kinds[0] == kind:
+    placed = re.match(r"(?:the\s+)?(?:of|in|for|from|at|on|to|with|by)\s", m["rest"].strip(), re.I)
+    if kinds and kinds[0] == kind and not placed:  # "And in South Africa?" says where it stands: a swap
         return None
     named = [(k, t) for k, t in entities(previous) if k not in ("date", "number", "money")]
     # the recognizer's kinds for a name alone are a guess ("Lyon" a person): a name of the same
@@ -105,6 +106,24 @@ def said(text: str, term: str) -> bool:
     forms = [term, term[:-1]] if len(term) >= 6 and term.endswith("s") else [term]
     return re.search(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)", text, re.I) is not None
 
+
+
+def plural_subject(previous: str) -> str | None:
+    """What "they" stands for after `previous`: the subject of its verb when that is people in the
+    plural, as written ("What did the ministers agree?": 'the ministers'; not "the floods"); None
+    when it has none.
+
+    >>> plural_subject("What did the ministers agree?"), plural_subject("What did Novak say?")  # doctest: +SKIP
+    ('the ministers', None)
+    """
+    for token in _parsed(previous):
+        if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ in ("NNS", "NNPS")
+                and (token.tag_ == "NNPS" or re.fullmatch(PERSON_NOUNS, re.sub(r"e?s$", "", token.lower_)))):
+            words = [t for t in token.subtree if t.i <= token.i]  # "the Balkan ministers", not what follows
+            if any(t.tag_ in ("WDT", "WP", "WP$") for t in words):
+                return None  # "Which countries attended?": what it asked for, not who "they" are
+            return previous[words[0].idx: token.idx + len(token.text)]
+    return None
 
 
 def named_in(text: str) -> list[tuple[str, str]]:

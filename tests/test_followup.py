@@ -133,3 +133,29 @@ def test_a_name_the_answer_only_uses_to_qualify_a_thing_is_no_one():
     reply = "Regarding fishing, he explained that Norway is guarding the Schengen border with care [1]."
     history = [{"role": "user", "content": "Who said that the border was safe?"}, {"role": "assistant", "content": reply}]
     assert "Schengen" not in rewrite("What else did he say?", history)
+
+
+def test_a_bare_place_with_its_preposition_takes_the_place_of_the_previous_ones():
+    history = [{"role": "user", "content": "Where did the settlers build churches in Canada?"},
+               {"role": "assistant", "content": "In Quebec and Halifax [1]."}]
+    assert rewrite("And in Australia?", history) == "Where did the settlers build churches in Australia?"
+
+
+def test_they_are_the_previous_questions_plural_subject():
+    history = [{"role": "user", "content": "What did the ministers demand in Bergen?"},
+               {"role": "assistant", "content": "Higher quotas, said Ola Nordmann [1]."}]
+    assert rewrite("Why did they strike?", history).startswith("Why did the ministers strike?")
+    history[0]["content"] = "When did the floods reach Bergen?"  # no one: "they" are the answer's people
+    assert not rewrite("Why did they strike?", history).startswith("Why did the floods")
+    history[1]["content"] = "Anna Berg said they demanded quotas [1]."
+    history[0]["content"] = "Which workers went on strike in Bergen?"
+    assert not rewrite("Why did they strike?", history).startswith("Why did Which workers")
+
+
+def test_after_where_he_is_still_whom_the_conversation_is_about():
+    history = [{"role": "user", "content": "Who was Ivar Lund?"},
+               {"role": "assistant", "content": "Ivar Lund's ships raided Bergen in 1102 [1]."}]
+    assert rewrite("When did he die?", history).startswith("When did Ivar Lund die?")  # not "Lund's"
+    history += [{"role": "user", "content": "Where did he settle?"},
+                {"role": "assistant", "content": "He settled near Oslo with his friend Erik Berg [1]."}]
+    assert rewrite("What did he build?", history).startswith("What did Ivar Lund build?")
