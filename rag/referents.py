@@ -1,5 +1,6 @@
 """A previous question -> what a follow-up's words stand for in it: "it" (`thing`), "he" (`subject`),
-and a bare name's question (`swapped`: "And Norway?" after "How many refugees did Sweden take in?").
+"they" (`plural_subject`), and a bare name's question (`swapped`: "And Norway?" after "How many
+refugees did Sweden take in?"); and the people an answer names (`named_in`).
 
 Read with spaCy's parser, since its small recognizer's kinds are guesses for a lone name or
 surname ("Lyon" a person, "Cerar" a group). `rag.followup` writes the standalone question with them.
@@ -107,7 +108,6 @@ def said(text: str, term: str) -> bool:
     return re.search(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)", text, re.I) is not None
 
 
-
 def plural_subject(previous: str) -> str | None:
     """What "they" stands for after `previous`: the subject of its verb when that is people in the
     plural, as written ("What did the ministers agree?": 'the ministers'; not "the floods"); None
@@ -144,7 +144,7 @@ def named_in(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=256)
 def _parsed(question: str):
-    """spaCy's parse of a question (cached: `thing` and `subject` read the same previous question)."""
+    """spaCy's parse of a text (cached: `thing`, `subject` and `plural_subject` read the same previous question)."""
     from .entities import _lock, pipeline
 
     with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
