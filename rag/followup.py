@@ -31,6 +31,7 @@ _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
 _MARKER = re.compile(r"\s*\[\d+\]")
+_POSSESSED = re.compile(r"['’]s$")  # "Kublai Khan's" names Kublai Khan
 _WORD = re.compile(r"[A-Za-z][\w’'-]+")
 _STOP = set(
     "what which who whom whose when where why how did does do is was were are be been the a an of in on at to for by "
@@ -71,19 +72,23 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if kind == "person":
         found = replied + list(asked)
     else:
-        found = [("person", t) for t in [about] if t] + (replied + list(asked) if kind == "place" else list(asked) + replied)
+        others = replied + list(asked) if kind == "place" else list(asked) + replied
+        found = [("person", t) for t in [about] if t] + others
     # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
-    people = _unique(re.sub(r"['’]s$", "", t) for k, t in found if k == "person" and not said(question, t.split()[-1]))
-    people = [p for i, p in enumerate(people) if not any(said(q, p.split()[-1]) for q in people[:i])]  # one surname, one person
+    people = _unique(_POSSESSED.sub("", t) for k, t in found if k == "person" and not said(question, t.split()[-1]))
+    # one surname, one person ("Boštjan Poklukar" and "Poklukar")
+    people = [p for i, p in enumerate(people) if not any(said(q, p.split()[-1]) for q in people[:i])]
     places = _unique(t for k, t in found if k == "place")
     dates = _unique(t for k, t in found if k == "date")
-    spoken = reply + " " + " ".join(m["content"] for m in reversed(history[-6:]) if isinstance(m.get("content"), str))
+    spoken = " ".join([reply, *(m["content"] for m in reversed(history[-6:]) if isinstance(m.get("content"), str))])
     out = question
     if people:
         out = _PERSON.sub(lambda m: _cased(people[0], spoken), out, count=1)
         out = _POSSESSIVE.sub(lambda m: _cased(people[0], spoken) + "'s", out, count=1)
-    # "they": the people the previous question asked about ("What did the ministers agree?"), else a people it named ("the Normans")
-    they = plural_subject(asked_part(prior)) or next((_cased(t, prior) for k, t in asked if k == "group" and t.endswith("s")), None)
+    # "they": the people the previous question asked about ("What did the ministers agree?"),
+    # else a people it named ("the Normans")
+    peoples = (_cased(t, prior) for k, t in asked if k == "group" and t.endswith("s"))
+    they = plural_subject(asked_part(prior)) or next(peoples, None)
     if they or people:
         group = they or " and ".join(_cased(p, spoken) for p in people[:2])
         out = _PLURAL.sub(group, out, count=1)
@@ -96,11 +101,11 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _THEN.sub("in " + dates[0], out, count=1)
     # What the rewritten question still lacks of the previous one: its names, and its subject
     # words when no pronoun could be resolved (then they are all that anchors the question).
-    names = [_cased(re.sub(r"['’]s$", "", t), prior) for k, t in asked]
+    names = [_cased(_POSSESSED.sub("", t), prior) for k, t in asked]
     carried = [n for n in _unique(names) if not said(out, n)]
     if out == question:
         carried += [w for w in _WORD.findall(prior) if w.lower() not in _STOP and not said(out, w)
-                    and not any(said(n, re.sub(r"['’]s$", "", w)) for n in names)]
+                    and not any(said(n, _POSSESSED.sub("", w)) for n in names)]
     carried = _unique(carried)
     # The carried context goes in a trailing parenthesis: searched, but not asked about
     # (`rag.question.analyze` takes the question's names from before it).
