@@ -131,6 +131,8 @@ def cmd_ask(args) -> int:
         print(f"note: {result.checks['fallback']}; the answer is quoted instead", file=sys.stderr)
     elif result.checks.get("quoted"):  # the model was not asked: the evidence points at several sentences
         print(f"note: {result.checks['quoted']}", file=sys.stderr)
+    if result.standalone:  # what was searched, where that is not the question as asked ("IOM" spelled out)
+        print(f"note: searched as: {result.standalone}", file=sys.stderr)
     if args.json:
         # Escaped (lossless) JSON when the terminal cannot show every character.
         utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"

@@ -57,6 +57,16 @@ def test_a_refusal_says_why(built):
                                      "Why: the articles never mention 2015"], r.stdout
 
 
+def test_ask_says_what_it_searched_when_that_is_not_the_question(built):
+    # the seeds write "International Organisation for Migration", never "IOM"
+    r = rag("ask", "What did the IOM warn about?", "--index-dir", str(built))
+    assert r.returncode == 0, r.stderr
+    assert "note: searched as: What did the IOM warn about? (International Organisation for Migration)" in r.stderr
+    assert "warned on June 1" in r.stdout
+    plain = rag("ask", "What did Merkel say about Greece?", "--index-dir", str(built))
+    assert "searched as" not in plain.stderr
+
+
 def test_ask_json(built):
     r = rag("ask", "Who won the 2018 FIFA World Cup final?", "--index-dir", str(built), "--json")
     assert r.returncode == 0, r.stderr
