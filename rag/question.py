@@ -75,6 +75,8 @@ _NAME_BY_ROLE = re.compile(
 )
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
+# The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
+_FOCUS = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){1,5}?)(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
 # Capitals of any script with cases ("Šefic", "Östberg"): `regex` knows Unicode letter classes.
 _CAPITALIZED = regex.compile(r"(?<![.!?\"“] )(?<!^)\b\p{Lu}[\w’'-]*\p{Ll}[\w’'-]*|\b\p{Lu}{2,}\b")
@@ -154,11 +156,18 @@ def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "engli
     >>> given_by(analyze("How many were registered in all of 2017?"),
     ...          [{"role": "assistant", "content": "2,600 were registered over 2017."}]).given
     frozenset()
+    >>> given_by(analyze("On which day of the week did the mayors meet in Lyon?"),
+    ...          [{"role": "assistant", "content": "The mayors will meet in Lyon [1]."}]).given
+    frozenset()
     """
     said = " ".join(m["content"] for m in history or [] if isinstance(m, dict) and isinstance(m.get("content"), str))
     if not said.strip():
         return qi
     given = set(tokenize([said], stemmer)[0]) | {n for n in qi.salient if mentions(said, n)}
+    # The words that name the kind of answer ("which day of the week did ...") pick no sentence
+    # either: the answer says "Thursday", not "day".
+    focus = _FOCUS.search(asked_part(qi.text))
+    given |= set(tokenize([focus.group(1)], stemmer)[0]) if focus else set()
     if given >= set(qi.salient) and given >= set(qi.terms) - function_terms(stemmer):
         return qi  # it adds nothing but function words ("How many were there in all?"): asked whole
     return replace(qi, given=frozenset(given & {*qi.terms, *qi.salient}))

@@ -243,6 +243,18 @@ def test_a_follow_up_that_adds_only_function_words_is_asked_whole():
     assert "helsinki" in qi.new_terms and "sail" in qi.given  # a new name: what was said is given
 
 
+def test_the_words_that_name_the_kind_of_answer_pick_no_sentence_in_a_follow_up():
+    # "day" and "week" had been the follow-up's new words, and "next week" was quoted for "Thursday"
+    from rag.question import given_by
+
+    history = [{"role": "user", "content": "In which town did the ferry captains meet?"},
+               {"role": "assistant", "content": "The ferry captains met in Turku on Monday to plan the route [1]."}]
+    qi = given_by(analyze("On which day of the week did the ferry captains meet in Turku?"), history)
+    assert qi.given == frozenset()  # nothing new but the kind asked for: asked whole
+    qi = given_by(analyze("Which year did the ferry captains plan the new harbour?"), history)
+    assert "harbour" in qi.new_terms and "year" not in qi.new_terms
+
+
 def test_a_question_of_function_words_names_nothing():
     from rag.question import names_nothing
 
