@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .mentions import FIGURE, mentions
-from .roles import _parsed
+from .roles import parsed
 
 # A figure inside a larger phrase ("in March 2016", "on 24 August 1572") is placed by that phrase.
 _INSIDE = {"nummod", "compound", "appos", "npadvmod", "quantmod", "amod", "nmod"}
@@ -33,7 +33,7 @@ _INSIDE = {"nummod", "compound", "appos", "npadvmod", "quantmod", "amod", "nmod"
 def placed(text: str, stemmer: str = "english") -> frozenset[tuple[str, str]]:
     """(figure, the stemmed word its prepositional phrase belongs to) for each figure in `text`
     that stands in one ("in 1748" of "ended"); figures in no such phrase are left out."""
-    doc, stem = _parsed(text, stemmer)
+    doc, stem = parsed(text, stemmer)
     out = set()
     for t in doc:
         if not FIGURE.fullmatch(t.text):

@@ -12,10 +12,10 @@ surname ("Lyon" a person, "Cerar" a group). `rag.followup` writes the standalone
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .entities import entities
 from .question import PERSON_NOUNS
+from .roles import parsed
 
 _FRAGMENT = re.compile(r"^\W*(?:and|but|what about|how about)\s+(?P<rest>[^?]+?)\W*$", re.I)  # "And Norway?"
 _LEADING = re.compile(r"^(?:(?:the|of|in|for|from|at|on|to|with|by)\s+)+", re.I)  # "And of Marseille?"
@@ -65,7 +65,7 @@ def thing(previous: str) -> str | None:
     ('Portugal', None)
     """
     places = {t for k, t in entities(previous) if k == "place"}
-    doc = _parsed(previous)
+    doc = parsed(previous)[0]
     if any(t.dep_ == "ROOT" and t.lower_ in ("do", "does", "did") for t in doc):
         return None  # "Which agency did the chancellor praise?" read with "the chancellor praise" as a noun
     for chunk in doc.noun_chunks:
@@ -88,7 +88,7 @@ def subject(previous: str) -> str | None:
     ('novak', None)
     """
     places = {t for k, t in entities(previous) if k == "place"}
-    doc = _parsed(previous)
+    doc = parsed(previous)[0]
     for token in doc:
         if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "PROPN":
             words = [token]
@@ -116,7 +116,7 @@ def plural_subject(previous: str) -> str | None:
     >>> plural_subject("What did the ministers agree?"), plural_subject("What did Novak say?")  # doctest: +SKIP
     ('the ministers', None)
     """
-    for token in _parsed(previous):
+    for token in parsed(previous)[0]:
         if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ in ("NNS", "NNPS")
                 and (token.tag_ == "NNPS" or re.fullmatch(PERSON_NOUNS, re.sub(r"e?s$", "", token.lower_)))):
             words = [t for t in token.subtree if t.i <= token.i]  # "the Balkan ministers", not what follows
@@ -136,16 +136,7 @@ def named_in(text: str) -> list[tuple[str, str]]:
     found = entities(text)
     if not any(k == "person" for k, _ in found):
         return list(found)
-    doc = _parsed(text)
+    doc = parsed(text)[0]
     qualifiers = {t.lower_ for t in doc if t.dep_ == "compound" and t.head.pos_ == "NOUN"}
     heads = {t.lower_ for t in doc if t.dep_ != "compound" or t.head.pos_ != "NOUN"}
     return [(k, t) for k, t in found if k != "person" or not (t in qualifiers and t not in heads)]
-
-
-@lru_cache(maxsize=256)
-def _parsed(question: str):
-    """spaCy's parse of a text (cached: `thing`, `subject` and `plural_subject` read the same previous question)."""
-    from .entities import _lock, pipeline
-
-    with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
-        return pipeline(("ner", "lemmatizer"))(question)

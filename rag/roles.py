@@ -35,10 +35,12 @@ _lock = threading.Lock()
 _CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "punct"}  # not part of the noun
 
 
-@lru_cache(maxsize=64)
-def _parsed(text: str, stemmer: str = "english"):
+@lru_cache(maxsize=256)
+def parsed(text: str, stemmer: str = "english"):
     """spaCy's parse of `text` and each token's BM25 term ("" for a stop word). Cached: a check
-    reads the same evidence sentence for roles, counts and identities, one parse for all three."""
+    reads the same evidence sentence for roles, counts, identities and placed figures, and a
+    follow-up's rewrite the same previous question for "it", "he" and "they" (`rag.referents`);
+    one parse, under one lock, serves them all."""
     with _lock:  # spaCy's pipeline is not documented as thread-safe; the chat serves threads
         doc = pipeline(("ner", "lemmatizer"))(text)
     return doc, tuple((terms or [""])[0] for terms in tokenize([t.text for t in doc], stemmer))
@@ -50,7 +52,7 @@ def has_verb(text: str, stemmer: str = "english") -> bool:
     >>> has_verb("Montpellier, Virginia, Virginia County."), has_verb("It is in Cork.")
     (False, True)
     """
-    return any(t.pos_ in ("VERB", "AUX") for t in _parsed(text, stemmer)[0])
+    return any(t.pos_ in ("VERB", "AUX") for t in parsed(text, stemmer)[0])
 
 
 def claims(text: str, stemmer: str = "english", reported: bool = False) -> frozenset[tuple[str, str, str, frozenset[str]]]:
@@ -67,7 +69,7 @@ def claims(text: str, stemmer: str = "english", reported: bool = False) -> froze
 @lru_cache(maxsize=4096)
 def _claims(text: str, stemmer: str, reported: bool) -> frozenset[tuple[str, str, str, frozenset[str], int]]:
     """`claims`, each with the position of its verb in `text`: which claims one verb makes."""
-    doc, stem = _parsed(text, stemmer)
+    doc, stem = parsed(text, stemmer)
     args: dict[int, dict[str, list]] = {}
     for t in doc:
         if t.pos_ != "VERB":
@@ -171,7 +173,7 @@ def counted(text: str, stemmer: str = "english") -> frozenset[tuple[str, str]]:
     >>> sorted(counted("Of the 129 seats, 73 went to 2.5 million voters."))
     [('129', 'seat'), ('2.5', 'voter')]
     """
-    doc, _ = _parsed(text, stemmer)
+    doc, _ = parsed(text, stemmer)
     out = set()
     for t in doc:
         if not FIGURE.fullmatch(t.text):
@@ -220,7 +222,7 @@ def identities(text: str, stemmer: str = "english") -> frozenset[frozenset[str]]
     >>> sorted(sorted(w) for w in identities("Robert's son was Bohemond, and the city is a port."))
     [['bohemond', 'robert', 'son'], ['citi', 'port']]
     """
-    doc, stem = _parsed(text, stemmer)
+    doc, stem = parsed(text, stemmer)
     out = set()
     for t in doc:
         if t.lower_ not in _BE:
@@ -238,7 +240,7 @@ def identities(text: str, stemmer: str = "english") -> frozenset[frozenset[str]]
 def _said_together(text: str, stemmer: str) -> tuple[frozenset[str], ...]:
     """Word sets within which `text` says two nouns are one thing: each noun phrase with its
     appositions ("Bohemond, Robert's son"), and each copula's subject and complement together."""
-    doc, stem = _parsed(text, stemmer)
+    doc, stem = parsed(text, stemmer)
     out = []
     for t in doc:
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
