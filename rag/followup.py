@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .entities import entities
-from .question import analyze, asked_part
+from .question import analyze, asked_part, unpossessed
 from .referents import named_in, plural_subject, said, subject, swapped, thing
 
 _PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
@@ -31,7 +31,6 @@ _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
 _MARKER = re.compile(r"\s*\[\d+\]")
-_POSSESSED = re.compile(r"['’]s$")  # "Kublai Khan's" names Kublai Khan
 _WORD = re.compile(r"[A-Za-z][\w’'-]+")
 _STOP = set(
     "what which who whom whose when where why how did does do is was were are be been the a an of in on at to for by "
@@ -75,7 +74,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         others = replied + list(asked) if kind == "place" else list(asked) + replied
         found = [("person", t) for t in [about] if t] + others
     # A pronoun never stands for someone the follow-up names itself ("What did Kern thank him for?").
-    people = _unique(_POSSESSED.sub("", t) for k, t in found if k == "person" and not said(question, t.split()[-1]))
+    people = _unique(unpossessed(t) for k, t in found if k == "person" and not said(question, t.split()[-1]))
     # one surname, one person ("Boštjan Poklukar" and "Poklukar")
     people = [p for i, p in enumerate(people) if not any(said(q, p.split()[-1]) for q in people[:i])]
     places = _unique(t for k, t in found if k == "place")
@@ -101,11 +100,11 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _THEN.sub("in " + dates[0], out, count=1)
     # What the rewritten question still lacks of the previous one: its names, and its subject
     # words when no pronoun could be resolved (then they are all that anchors the question).
-    names = [_cased(_POSSESSED.sub("", t), prior) for k, t in asked]
+    names = [_cased(unpossessed(t), prior) for k, t in asked]
     carried = [n for n in _unique(names) if not said(out, n)]
     if out == question:
         carried += [w for w in _WORD.findall(prior) if w.lower() not in _STOP and not said(out, w)
-                    and not any(said(n, _POSSESSED.sub("", w)) for n in names)]
+                    and not any(said(n, unpossessed(w)) for n in names)]
     carried = _unique(carried)
     # The carried context goes in a trailing parenthesis: searched, but not asked about
     # (`rag.question.analyze` takes the question's names from before it).

@@ -77,6 +77,7 @@ _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date e
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
 _FOCUS = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){1,5}?)(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b", re.I)
+_APOSTROPHE_S = re.compile(r"['’]s$")  # "Croatia's": see `unpossessed`
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
 # Capitals of any script with cases ("Šefic", "Östberg"): `regex` knows Unicode letter classes.
 _CAPITALIZED = regex.compile(r"(?<![.!?\"“] )(?<!^)\b\p{Lu}[\w’'-]*\p{Ll}[\w’'-]*|\b\p{Lu}{2,}\b")
@@ -195,9 +196,18 @@ def salient_terms(text: str) -> tuple[str, ...]:
     ('šefic',)
     """
     text = text.strip()
-    names = [re.sub(r"['’]s$", "", m.group().lower()) for m in _CAPITALIZED.finditer(text)]
+    names = [unpossessed(m.group().lower()) for m in _CAPITALIZED.finditer(text)]
     figures = [specific(m.group()) for m in SPECIFIC_FIGURE.finditer(text)]
     return tuple(dict.fromkeys(names + figures))
+
+
+def unpossessed(name: str) -> str:
+    """A name without its possessive: "Kublai Khan's" names Kublai Khan.
+
+    >>> unpossessed("Kublai Khan's"), unpossessed("Croatia’s"), unpossessed("Brussels")
+    ('Kublai Khan', 'Croatia', 'Brussels')
+    """
+    return _APOSTROPHE_S.sub("", name)
 
 
 def has_candidate(qi: QuestionInfo, sentence: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .entities import entities
-from .question import PERSON_NOUNS
+from .question import PERSON_NOUNS, unpossessed
 from .roles import parsed
 
 _FRAGMENT = re.compile(r"^\W*(?:and|but|what about|how about)\s+(?P<rest>[^?]+?)\W*$", re.I)  # "And Norway?"
@@ -34,7 +34,7 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     'Who is the mayor of Marseille?'
     """
     m = _FRAGMENT.match(question)
-    name = re.sub(r"['’]s$", "", _LEADING.sub("", m["rest"].strip())) if m else ""  # "And Croatia's?"
+    name = unpossessed(_LEADING.sub("", m["rest"].strip())) if m else ""  # "And Croatia's?"
     if not name or not name[0].isupper() or not name.split()[-1][0].isupper():
         return None
     kinds = [k for k, t in entities(name) if t == name.lower()]
