@@ -50,7 +50,7 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     """
     from rag.align import features as aligned
     from rag.embed import embed
-    from rag.generate import ExtractiveGenerator
+    from rag.generate import ExtractiveGenerator, about_role
     from rag.retrieve import Filters, retrieve
 
     ds = load_squad(path)
@@ -67,7 +67,8 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     def row(article, answerable, qi, ev, gold):
         # every candidate's alignment (`rag.align`), so that `fit` can shortlist with its own model
         return {"article": article, "answerable": answerable, "qi": qi, "ev": ev, "figures": figures, "gold": gold,
-                "aligned": aligned(idx, qi, ev.sentence_ids, cfg.embedder, cfg.bm25_stemmer)}
+                "aligned": aligned(idx, qi, ev.sentence_ids, cfg.embedder, cfg.bm25_stemmer),
+                "role_about": np.array([about_role(idx, qi, s) for s in ev.sentence_ids.tolist()], dtype=bool)}
 
     out = []
     for q, v in zip(ds.questions, vecs):
@@ -160,7 +161,7 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     conf = []
     for r, q, c in zip(answerable, listed, chosen):
         ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures"),
-                                  first_typed(q, int(np.argmax(c)))))
+                                  *first_typed(q, int(np.argmax(c)))))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
     model["answer_ratio"] = answer_ratio(chosen, QUOTED)
@@ -172,12 +173,13 @@ def quoting(r: dict, shortlist: dict) -> dict:
     from rag.judge import Judge
 
     rows = Judge({}, {}, 0.5, {}, shortlist=shortlist).shortlisted(r["ev"])
-    return {**r, "ev": r["ev"].take(rows, r["aligned"][rows]), "gold": r["gold"][rows]}
+    return {**r, "ev": r["ev"].take(rows, r["aligned"][rows]), "gold": r["gold"][rows], "role_about": r["role_about"][rows]}
 
 
-def first_typed(listed: dict, first: int) -> bool:
-    """Does the candidate to be quoted first hold the kind of thing asked for (`rule_out`)?"""
-    return bool(listed["ev"].column("typed")[first])
+def first_typed(listed: dict, first: int) -> tuple[bool, bool]:
+    """Does the candidate to be quoted first hold the kind of thing asked for, and is it about the
+    role a person is asked for by (`rule_out`'s `first_typed` and `first_about`)?"""
+    return bool(listed["ev"].column("typed")[first]), bool(listed["role_about"][first])
 
 
 def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reader, cache: Path | None = None) -> dict:
@@ -213,7 +215,7 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
         ev, scores = r["ev"], judge.sentence_scores(r["ev"])
         listed = quoting(r, judge.shortlist)
         first = int(np.argmax(judge.choice_scores(listed["ev"])))
-        if rule_out(r["qi"], ev, scores, r.get("figures"), first_typed(listed, first)):  # refused before the reader is asked
+        if rule_out(r["qi"], ev, scores, r.get("figures"), *first_typed(listed, first)):  # refused before the reader is asked
             seen.append((0.5, 0.0, r["answerable"], False, True))
             continue
         said = ask(r["qi"].text, idx.sentences[int(listed["ev"].sentence_ids[first])].text)
@@ -320,7 +322,7 @@ def report(rows: list[dict], model: dict, articles: set[str]) -> None:
         c = judge.confidence(r["ev"], scores)
         listed = quoting(r, judge.shortlist)
         first = int(np.argmax(judge.choice_scores(listed["ev"])))
-        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"), first_typed(listed, first))) or c < judge.threshold
+        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"), *first_typed(listed, first))) or c < judge.threshold
         conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
         chosen.append(bool(listed["gold"][first]))
     ans = [i for i, r in enumerate(r for r in rows if r["article"] in articles) if r["answerable"]]

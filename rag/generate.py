@@ -24,10 +24,10 @@ from .config import Config
 from .definition import introducing
 from .discourse import carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, corpus_figures, doc_sentences, gather
+from .evidence import Evidence, corpus_figures, doc_sentences, gather, paragraph
 from .judge import load as load_judge
-from .mentions import FIGURE, period
-from .question import QuestionInfo, analyze, given_by, names_nothing
+from .mentions import FIGURE, mentions, period
+from .question import QuestionInfo, analyze, given_by, names_nothing, role_names
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -102,7 +102,8 @@ class ExtractiveGenerator:
         best = int(np.argmax(choice))
         first = self.idx.sentences[int(quoted.sentence_ids[best])].text
         confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, first),
-                                         first_typed=bool(quoted.column("typed")[best]))
+                                         first_typed=bool(quoted.column("typed")[best]),
+                                         first_about=about_role(self.idx, qi, int(quoted.sentence_ids[best])))
         return quoted, choice, confidence, reason
 
     def shortlist(self, qi: QuestionInfo, ev: Evidence) -> Evidence:
@@ -160,15 +161,16 @@ class ExtractiveGenerator:
         """What the reader said about this question ({"reader": {...}}), if it was consulted."""
         return {"reader": dict(self.read_log)} if self.read_log else {}
 
-    def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray, log_odds=None, first_typed: bool = True
-               ) -> tuple[float, str]:
+    def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray, log_odds=None, first_typed: bool = True,
+               first_about: bool = True) -> tuple[float, str]:
         """(confidence, reason to refuse or ""). `log_odds()` asks the reader about the sentence
         to be quoted; it is called only when the reader is on and its answer could matter.
-        `first_typed`: that sentence holds the kind of thing asked for (`rule_out`)."""
+        `first_typed`: that sentence holds the kind of thing asked for; `first_about`: it is about
+        the role a person is asked for by (`about_role`, `rule_out`)."""
         if not len(scores):
             return 0.0, "nothing relevant retrieved"
         confidence = self.judge.confidence(ev, scores)
-        reason = rule_out(qi, ev, scores, corpus_figures(self.idx), first_typed)
+        reason = rule_out(qi, ev, scores, corpus_figures(self.idx), first_typed, first_about)
         threshold = self.judge.threshold
         if not reason and log_odds is not None and self.judge.reader and self.cfg.reader != "off":
             try:
@@ -198,6 +200,15 @@ class ExtractiveGenerator:
         odds = np.exp(scores - scores[order[0]])  # each one's odds relative to the best
         ratio = self.cfg.answer_ratio if self.cfg.answer_ratio > 0 else self.judge.answer_ratio
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
+
+
+def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
+    """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
+    the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role."""
+    if not qi.by_role:
+        return True
+    context = paragraph(idx, sentence_id)
+    return all(mentions(context, n) for n in role_names(qi.text))
 
 
 def never_stated(figure: str, figures: frozenset[str]) -> bool:
@@ -230,14 +241,15 @@ COUNTS = ("number", "money")
 
 
 def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozenset[str] | None = None,
-             first_typed: bool = True) -> str:
+             first_typed: bool = True, first_about: bool = True) -> str:
     """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
     answered by sentences that hold none; and a figure or date must stand in a paragraph that
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
     Only the three best sentences count, and a question for a figure or an amount is not
     answered when the sentence to be quoted first (`first_typed`: the choice model's best) holds
     none, nor one for a person asked for by their role ("Who is the mayor?") when it names no
-    one. A question that names a figure no article states
+    one or is not about what the role is of (`first_about`: "Who is the president of Serbia?" is
+    not answered by a sentence on the Commission's president). A question that names a figure no article states
     ("Who won the election of 2022?", `figures`: `corpus_figures`) is about something they do not
     cover. And a question of function words only ("Who?") names nothing to answer about.
     Returns the reason, or "" when no rule refuses."""
@@ -253,6 +265,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
         return f"the sentence that answers best gives no {qi.kind}"
     if qi.by_role and not first_typed:  # "Who is the mayor?" asks for a name, not for the role again
         return "the sentence that answers best names no one"
+    if qi.by_role and not first_about:
+        return f"the sentence that answers best names no one of {', '.join(role_names(qi.text))}"
     if qi.kind in FIGURES and not ev.column("typed_about")[top].any():
         return f"no {qi.kind} found is said of {', '.join(qi.salient)}"
     return ""

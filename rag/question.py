@@ -73,6 +73,10 @@ _NAME_BY_ROLE = re.compile(
     rf"|^\W*what(?:['’]s| is| was| are| were) {_ROLE}['’]s (?:full |first |last )?names?\W*$",  # "What is the mayor's name?"
     re.I,
 )
+# What a role asked for by name is of: one prepositional phrase after it, up to the next
+# preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
+_ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|from|by|with|who|whom|that|which|"
+                      r"quoted|named|when|where|during|after|before|since)\b)[\w’'-]+\s*){1,5})", re.I)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -130,6 +134,27 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
     return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement,
                         calendar, by_role, defines)
+
+
+def role_names(question: str) -> tuple[str, ...]:
+    """The names and figures of the role a question asks a person for by (`by_role`): what a
+    sentence naming someone must be about to answer it.
+
+    >>> role_names("Who is the president of Serbia?")
+    ('serbia',)
+    >>> role_names("Who is the state secretary at Slovenia's interior ministry quoted in the Sarajevo article?")
+    ('slovenia',)
+    >>> role_names("Who was Genghis's 4th son?"), role_names("Who was the leader of Russia in the 1960s?")
+    (('genghis', '4th'), ('russia',))
+    >>> role_names("Who signed the treaty in Paris?")  # not asked by role
+    ()
+    """
+    asked = asked_part(question)
+    role = _NAME_BY_ROLE.search(asked)
+    if role is None:
+        return ()
+    complement = _ROLE_OF.match(asked, role.end())
+    return salient_terms(asked[role.start() : complement.end() if complement else role.end()])
 
 
 def asked_part(question: str) -> str:

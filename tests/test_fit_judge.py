@@ -56,7 +56,7 @@ def test_what_the_reader_said_is_cached_and_not_asked_again(tmp_path, seed_confi
     from eval.fit_judge import fit_reader
     from rag.align import features as aligned
     from rag.embed import embed
-    from rag.generate import ExtractiveGenerator
+    from rag.generate import ExtractiveGenerator, about_role
     from rag.judge import load
     from rag.retrieve import retrieve
 
@@ -68,7 +68,8 @@ def test_what_the_reader_said_is_cached_and_not_asked_again(tmp_path, seed_confi
     for (q, ok), v in zip(asked, vecs):
         qi, ev = gen.evidence(q, v, retrieve(seed_index, q, v, seed_config))
         rows.append({"article": "a", "answerable": ok, "qi": qi, "ev": ev, "gold": np.full(len(ev.sentence_ids), ok),
-                     "aligned": aligned(seed_index, qi, ev.sentence_ids, seed_config.embedder, seed_config.bm25_stemmer)})
+                     "aligned": aligned(seed_index, qi, ev.sentence_ids, seed_config.embedder, seed_config.bm25_stemmer),
+                     "role_about": np.array([about_role(seed_index, qi, s) for s in ev.sentence_ids.tolist()], dtype=bool)})
     j = load()
     model = {"sentence": j.sentence, "answerable": j.answerable, "threshold": j.threshold, "choice": j.choice,
              "shortlist": j.shortlist}
@@ -95,9 +96,10 @@ def test_the_choice_model_reads_the_shortlist_with_its_alignment_columns() -> No
     X = np.zeros((3, len(FEATURES)))
     X[:, 0] = [0.1, 0.9, 0.5]  # the shortlist ranks by the first feature only
     row = {"ev": Evidence(np.array([7, 8, 9]), np.zeros(3, dtype=np.int64), X), "gold": np.array([True, False, True]),
-           "aligned": np.array([[1.0], [2.0], [3.0]])}
+           "aligned": np.array([[1.0], [2.0], [3.0]]), "role_about": np.array([True, False, True])}
     shortlist = {"coef": [1.0] + [0.0] * (len(FEATURES) - 1), "intercept": 0.0, "size": 2}
     q = quoting(row, shortlist)
     assert q["ev"].sentence_ids.tolist() == [8, 9]  # the best two, in their order
     assert q["gold"].tolist() == [False, True]
+    assert q["role_about"].tolist() == [False, True]  # and what `rule_out` reads of each, with them
     assert q["ev"].X[:, -1].tolist() == [2.0, 3.0] and q["ev"].X.shape == (2, len(FEATURES) + 1)

@@ -224,3 +224,17 @@ def test_who_is_quotes_first_the_sentence_that_introduces_them(seed_index, seed_
 def test_what_is_quotes_first_the_sentence_that_spells_the_name_out(seed_index, seed_config):
     a = ask(seed_index, seed_config, "What is Frontex?")  # not "... so that Frontex can start its mission ..."
     assert not a.abstained and "European Border and Coast Guard Agency (Frontex)" in a.citations[0].snippet, a.text
+
+
+@pytest.mark.parametrize(
+    "question, about, reason",
+    [
+        ("Who is the mayor of Lyon?", False, "the sentence that answers best names no one of lyon"),
+        ("Who is the mayor of Lyon?", True, ""),
+        ("Who signed the bill in Lyon?", False, ""),  # not asked by role: the rule does not read it
+    ],
+)
+def test_a_role_is_answered_by_a_sentence_about_what_it_is_of(question, about, reason):
+    # "Who is the president of Serbia?" is not answered by a sentence on the Commission's president
+    ev = _evidence([1], [1])
+    assert rule_out(analyze(question), ev, np.array([1.0]), first_about=about) == reason
