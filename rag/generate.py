@@ -136,22 +136,23 @@ class ExtractiveGenerator:
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason, checks=self.checks())
             return
-        citations, text, n = [], "", 0
+        spans = []  # [doc, start, end, score, chunk_id], best first
         for i in self.choose(scores):
             sent = self.idx.sentences[int(ev.sentence_ids[i])]
             doc = self.idx.documents[sent.doc_id]
             start, end = quoted_span(self.idx, sent)
-            if any(c.source == doc.doc_id and c.start <= sent.start < c.end for c in citations):
+            if any(d is doc and a <= sent.start < b for d, a, b, *_ in spans):
                 continue  # already quoted as part of a better sentence's span
-            if any(c.source == doc.doc_id and c.start <= start < c.end for c in citations):
+            if any(d is doc and a <= start < b for d, a, b, *_ in spans):
                 start = sent.start  # the sentence it would carry back is quoted already
-            ahead = [c.start for c in citations if c.source == doc.doc_id and sent.end <= c.start < end]
+            ahead = [a for d, a, *_ in spans if d is doc and sent.end <= a < end]
             if ahead:  # it would carry on into a better sentence quoted already: stop before it
                 end = len(doc.text[: min(ahead)].rstrip())
-            n += 1
+            spans.append([doc, start, end, round(float(scores[i]), 4), sent.chunk_id])
+        citations, text = [], ""
+        for n, (doc, start, end, score, chunk_id) in enumerate(adjoined(spans), 1):
             snippet = doc.text[start:end]
-            citations.append(Citation(n, doc.doc_id, doc.title, snippet, round(float(scores[i]), 4), doc.url, start, end, sent.chunk_id,
-                                      doc.date))
+            citations.append(Citation(n, doc.doc_id, doc.title, snippet, score, doc.url, start, end, chunk_id, doc.date))
             piece = ("" if n == 1 else " ") + f"{snippet} [{n}]"
             text += piece
             yield from re.findall(r"\s*\S+", piece)  # word by word, as a chat window shows it
@@ -200,6 +201,33 @@ class ExtractiveGenerator:
         odds = np.exp(scores - scores[order[0]])  # each one's odds relative to the best
         ratio = self.cfg.answer_ratio if self.cfg.answer_ratio > 0 else self.judge.answer_ratio
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
+
+
+def adjoined(spans: list[list]) -> list[list]:
+    """Quoted spans ([doc, start, end, score, chunk_id], best first) with those that meet in one
+    paragraph joined, in reading order: the two halves of one quotation are one snippet, read as
+    written, not the attribution first because it named the speaker asked about.
+
+    >>> from types import SimpleNamespace
+    >>> doc = SimpleNamespace(text="A said x. B said y. C said z.")
+    >>> [(s[1], s[2], s[3]) for s in adjoined([[doc, 10, 19, 0.9, 1], [doc, 0, 9, 0.5, 1], [doc, 20, 29, 0.4, 2]])]
+    [(0, 29, 0.9)]
+    >>> [(s[1], s[2]) for s in adjoined([[doc, 20, 29, 0.9, 2], [doc, 0, 9, 0.5, 1]])]  # B's sentence between
+    [(20, 29), (0, 9)]
+    >>> [(s[1], s[2]) for s in adjoined([[doc, 0, 9, 0.9, 1], [doc, 20, 29, 0.5, 2]])]
+    [(0, 9), (20, 29)]
+    """
+    out: list[list] = []
+    for span in spans:
+        doc, start, end = span[:3]
+        for kept in out:
+            gap = doc.text[kept[2]:start] if kept[2] <= start else doc.text[end:kept[1]] if end <= kept[1] else "x"
+            if kept[0] is doc and not gap.strip() and "\n" not in gap:  # one paragraph, nothing between them
+                kept[1], kept[2] = min(kept[1], start), max(kept[2], end)  # the best one's score and chunk stay
+                break
+        else:
+            out.append(list(span))
+    return out
 
 
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:

@@ -181,8 +181,9 @@ def test_a_quote_opening_with_a_pronoun_says_whom_it_means_and_nothing_is_quoted
     for q in (q, "Who replaced Lena Dahl as harbour chief?"):  # "She ..." quoted second, then first
         every = rag.answer(q, config=cfg.with_(max_citations=3, answer_ratio=0.0001))
         spans = sorted((c.start, c.end) for c in every.citations)
-        assert len(spans) >= 2 and all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
+        assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
         assert every.text.count("Lena Dahl retired") == 1 and "Tomas Vik" in every.text
+        assert every.text.index("Lena Dahl retired") < every.text.index("replaced by Tomas Vik")  # as written
 
 
 TUGS = """Storm season at the port
@@ -205,8 +206,10 @@ def test_a_quotation_that_goes_on_into_a_sentence_quoted_already_stops_before_it
     rag.index(config=cfg)
     every = rag.answer(question, config=cfg.with_(max_citations=3, answer_ratio=0.0001))
     spans = sorted((c.start, c.end) for c in every.citations)
-    assert len(spans) >= 2 and all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
+    assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
     assert every.text.count("third tugboat") == 1 and every.text.count("stronger every year") == 1
+    # one quotation, one snippet, in the order it was said (adjoining spans are joined: `adjoined`)
+    assert every.citations[0].snippet.startswith("“The port needs a third tugboat") and "Dahl said" in every.citations[0].snippet
 
 
 @pytest.mark.parametrize(
