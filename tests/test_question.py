@@ -44,6 +44,10 @@ from rag.question import ACCEPTS, analyze, has_candidate, salient_terms
         # money
         ("How much money did the council spend?", "money"),
         ("What was the budget of the festival?", "money"),
+        ("What is the annual budget of the coast guard?", "money"),  # a word or two may qualify it
+        ("How much development aid does Norway give Chad?", "money"),
+        ("What was the total number of visitors?", "number"),
+        ("What is the current population of Lyon?", "number"),
         # when / what year
         ("When did the factory close?", "date"),
         ("What year did the bridge open?", "date"),
