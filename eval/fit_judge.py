@@ -22,7 +22,7 @@ import numpy as np
 
 from rag import Config, load_index
 from rag.errors import InputError, RagError
-from rag.evidence import FEATURES, corpus_figures
+from rag.evidence import FEATURES, corpus_figures, corpus_terms
 from rag.generate import rule_out
 from rag.judge import CHOICE_FEATURES, PATH, QUESTION_FEATURES, question_features
 from rag.storage import _atomic_write
@@ -61,12 +61,12 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     ensure_index(ds.documents, cfg)
     idx = load_index(cfg, build_if_missing=False)
     gen = ExtractiveGenerator(idx, cfg)
-    figures = corpus_figures(idx)  # the rules see what the answerer's rules see
+    figures, terms = corpus_figures(idx), corpus_terms(idx)  # the rules see what the answerer's rules see
     vecs = embed([q["question"] for q in ds.questions], cfg.embedder, batch_size=cfg.batch_size, progress=cfg.progress)
 
     def row(article, answerable, qi, ev, gold):
         # every candidate's alignment (`rag.align`), so that `fit` can shortlist with its own model
-        return {"article": article, "answerable": answerable, "qi": qi, "ev": ev, "figures": figures, "gold": gold,
+        return {"article": article, "answerable": answerable, "qi": qi, "ev": ev, "figures": figures, "terms": terms, "gold": gold,
                 "aligned": aligned(idx, qi, ev.sentence_ids, cfg.embedder, cfg.bm25_stemmer),
                 "role_about": np.array([about_role(idx, qi, s) for s in ev.sentence_ids.tolist()], dtype=bool)}
 
@@ -161,7 +161,7 @@ def fit(rows: list[dict], fit_articles: set[str]) -> dict:
     conf = []
     for r, q, c in zip(answerable, listed, chosen):
         ruled_out = bool(rule_out(r["qi"], r["ev"], r["ev"].X @ coef + intercept, r.get("figures"),
-                                  *first_typed(q, int(np.argmax(c)))))
+                                  *first_typed(q, int(np.argmax(c))), r.get("terms")))
         conf.append(-1.0 if ruled_out else float(ans.predict_proba(scaler.transform([best(r)[0]]))[0, 1]))
     model["threshold"] = round(float(np.sort(conf)[int(REFUSE_SHARE * len(conf))]), 6)
     model["answer_ratio"] = answer_ratio(chosen, QUOTED)
@@ -215,7 +215,7 @@ def fit_reader(rows: list[dict], model: dict, fit_articles: set[str], idx, reade
         ev, scores = r["ev"], judge.sentence_scores(r["ev"])
         listed = quoting(r, judge.shortlist)
         first = int(np.argmax(judge.choice_scores(listed["ev"])))
-        if rule_out(r["qi"], ev, scores, r.get("figures"), *first_typed(listed, first)):  # refused before the reader is asked
+        if rule_out(r["qi"], ev, scores, r.get("figures"), *first_typed(listed, first), r.get("terms")):  # refused before the reader is asked
             seen.append((0.5, 0.0, r["answerable"], False, True))
             continue
         said = ask(r["qi"].text, idx.sentences[int(listed["ev"].sentence_ids[first])].text)
@@ -322,7 +322,7 @@ def report(rows: list[dict], model: dict, articles: set[str]) -> None:
         c = judge.confidence(r["ev"], scores)
         listed = quoting(r, judge.shortlist)
         first = int(np.argmax(judge.choice_scores(listed["ev"])))
-        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"), *first_typed(listed, first))) or c < judge.threshold
+        no = bool(rule_out(r["qi"], r["ev"], scores, r.get("figures"), *first_typed(listed, first), r.get("terms"))) or c < judge.threshold
         conf.append(c), refused.append(no), right.append(bool(r["gold"][int(np.argmax(scores))]))
         chosen.append(bool(listed["gold"][first]))
     ans = [i for i, r in enumerate(r for r in rows if r["article"] in articles) if r["answerable"]]

@@ -168,3 +168,19 @@ def corpus_figures(idx: Index) -> frozenset[str]:
         text = (f"{d.title}\n{d.text}\n{d.date or ''}" for d in idx.documents.values())
         figures = idx.cache["figures"] = frozenset(f.replace(",", "") for t in text for f in FIGURE.findall(t))
     return figures
+
+
+class Terms(frozenset):
+    """A corpus's BM25 terms, with the stemmer that made them (to stem a word the same way)."""
+
+    stemmer: str = "english"
+
+
+def corpus_terms(idx: Index) -> Terms:
+    """Every BM25 term of the articles (`rag.lexical`): a figure question about an attribute none of
+    them names ("the population of ...") asks about something they do not cover."""
+    terms = idx.cache.get("terms")
+    if terms is None:
+        terms = idx.cache["terms"] = Terms(idx.bm25.retriever.vocab_dict)
+        terms.stemmer = idx.bm25.stemmer
+    return terms

@@ -24,8 +24,9 @@ from .config import Config
 from .definition import introducing
 from .discourse import carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, corpus_figures, doc_sentences, gather, paragraph
+from .evidence import Evidence, corpus_figures, corpus_terms, doc_sentences, gather, paragraph
 from .judge import load as load_judge
+from .lexical import tokenize
 from .mentions import FIGURE, mentions, period
 from .question import QuestionInfo, analyze, given_by, names_nothing, role_names
 from .storage import Index
@@ -171,7 +172,7 @@ class ExtractiveGenerator:
         if not len(scores):
             return 0.0, "nothing relevant retrieved"
         confidence = self.judge.confidence(ev, scores)
-        reason = rule_out(qi, ev, scores, corpus_figures(self.idx), first_typed, first_about)
+        reason = rule_out(qi, ev, scores, corpus_figures(self.idx), first_typed, first_about, corpus_terms(self.idx))
         threshold = self.judge.threshold
         if not reason and log_odds is not None and self.judge.reader and self.cfg.reader != "off":
             try:
@@ -269,7 +270,7 @@ COUNTS = ("number", "money")
 
 
 def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozenset[str] | None = None,
-             first_typed: bool = True, first_about: bool = True) -> str:
+             first_typed: bool = True, first_about: bool = True, terms: frozenset[str] | None = None) -> str:
     """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
     answered by sentences that hold none; and a figure or date must stand in a paragraph that
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
@@ -279,13 +280,16 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
     one or is not about what the role is of (`first_about`: "Who is the president of Serbia?" is
     not answered by a sentence on the Commission's president). A question that names a figure no article states
     ("Who won the election of 2022?", `figures`: `corpus_figures`) is about something they do not
-    cover. And a question of function words only ("Who?") names nothing to answer about.
+    cover, and so is one for the value of an attribute no article ever names ("What is the
+    population of Bosnia?", `terms`: `corpus_terms`). And a question of function words only ("Who?") names nothing to answer about.
     Returns the reason, or "" when no rule refuses."""
     if names_nothing(qi.text):
         return "the question names nothing to look for: ask about someone or something in the articles"
     unsaid = [f for f in qi.salient if figures is not None and never_stated(f, figures)]
     if unsaid:
         return f"the articles never mention {', '.join(unsaid)}"
+    if qi.measure and terms is not None and not set(tokenize([qi.measure], terms.stemmer)[0]) <= terms:
+        return f"the articles never mention {qi.measure}"
     top = np.argsort(-scores, kind="stable")[:3]
     if qi.accepts and not ev.column("typed")[top].any():
         return f"no sentence found holds the {qi.kind} asked for"

@@ -78,6 +78,9 @@ _NAME_BY_ROLE = re.compile(
 # preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
 _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|from|by|with|who|whom|that|which|"
                       r"quoted|named|when|where|during|after|before|since)\b)[\w’'-]+\s*){1,5})", re.I)
+_MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){{0,2}}?([\w-]+) (?:of|for|in)\b", re.I)
+_COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
+                "fraction", "rate", "sum", "value", "level", "count"}
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -99,6 +102,7 @@ class QuestionInfo:
     calendar: bool = False  # a date asked for as a point in the calendar: a relative one ("today") does not answer
     by_role: bool = False  # a person asked for by their role ("Who is the mayor?"): only a person's name answers
     defines: str = ""  # "Who is X?": the X asked about (rag.definition)
+    measure: str = ""  # "What is the population of Lyon?": the attribute a figure is asked of (`measured`)
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
 
     @property
@@ -133,8 +137,23 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
+    measure = measured(asked) if kind in ("number", "money") else ""
     return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement,
-                        calendar, by_role, defines)
+                        calendar, by_role, defines, measure)
+
+
+def measured(question: str) -> str:
+    """The attribute a figure question asks the value of, when it names one: a question about an
+    attribute no article ever mentions is about something they do not cover. Words that only say
+    "a figure" (number, share, percentage, total) name none: "percent" may well give it.
+
+    >>> measured("What is the current population of Lyon?"), measured("What was the price of oil in 1974?")
+    ('population', 'price')
+    >>> measured("What is the number of members?"), measured("How many people came?")
+    ('', '')
+    """
+    m = _MEASURED.search(question)
+    return "" if m is None or m.group(1).lower() in _COUNT_WORDS else m.group(1).lower()
 
 
 def role_names(question: str) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ def test_markers_index_into_citations(seed_config):
         "How many illegal entries did Croatia register in the first five months of the year?",  # a country's figure never given
         "What is the name of the Slovenian Director General of Police?",  # a name never given, only the role
         "Who is the president of Serbia?",  # a role of a country named, but no one in that role
+        "What is the population of Bosnia and Herzegovina?",  # a figure of an attribute no article names
     ],
 )
 def test_unanswerable_questions_are_refused(seed_config, question):

@@ -101,7 +101,8 @@ def test_a_figure_is_not_answered_by_a_first_sentence_without_one(question, reas
         ("Which football club won the Champions League?", "the evidence is too weak"),  # off-topic
         ("How do vaccines work?", "the evidence is too weak"),  # off-topic
         ("How tall is Cerar?", "no sentence found holds the number asked for"),
-        ("What is the population of Slovenia?", "the sentence that answers best gives no number"),
+        ("What is the population of Slovenia?", "the articles never mention population"),
+        ("How many people live in Slovenia?", "the sentence that answers best gives no number"),
         ("How many asylum applications did Slovenia receive in 2015?", "the articles never mention 2015"),  # 2015 in no article
         ("How many illegal entries did Croatia register in the first five months of the year?", "no number found is said of croatia"),
         ("When was Nenad Nešić born?", "no date found is said of nenad, nešić"),
@@ -241,3 +242,19 @@ def test_a_role_is_answered_by_a_sentence_about_what_it_is_of(question, about, r
     # "Who is the president of Serbia?" is not answered by a sentence on the Commission's president
     ev = _evidence([1], [1])
     assert rule_out(analyze(question), ev, np.array([1.0]), first_about=about) == reason
+
+
+@pytest.mark.parametrize(
+    "question, reason",
+    [
+        ("What is the population of Lyon?", "the articles never mention population"),
+        ("What is the current price of bread in Lyon?", ""),  # "price" is a term of the articles
+        ("What is the number of bakers in Lyon?", ""),  # "number" names no attribute: "40 bakers" gives it
+    ],
+)
+def test_a_figure_of_an_attribute_no_article_names_is_not_answered(question, reason):
+    from rag.evidence import Terms
+
+    terms = Terms({"price", "bread", "lyon", "baker"})
+    ev = _evidence([1], [1])
+    assert rule_out(analyze(question), ev, np.array([1.0]), terms=terms) == reason
