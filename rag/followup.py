@@ -88,8 +88,11 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     # else a people it named ("the Normans")
     peoples = (_cased(t, prior) for k, t in asked if k == "group" and t.endswith("s"))
     they = plural_subject(asked_part(prior)) or next(peoples, None)
-    if they or people:
-        group = they or " and ".join(_cased(p, spoken) for p in people[:2])
+    pair = people[:2]
+    if len(pair) == 1 and about and not said(pair[0], about.split()[-1]):
+        pair.append(about)  # "they" after "Which chancellor did Cerar speak with?": Kern and Cerar
+    if they or pair:
+        group = they or " and ".join(_cased(p, spoken) for p in pair)
         out = _PLURAL.sub(group, out, count=1)
     if places and kind == "place":  # "there": the place asked about
         out = _THERE.sub("in " + _cased(places[0], spoken), out, count=1)

@@ -159,3 +159,11 @@ def test_after_where_he_is_still_whom_the_conversation_is_about():
     history += [{"role": "user", "content": "Where did he settle?"},
                 {"role": "assistant", "content": "He settled near Oslo with his friend Erik Berg [1]."}]
     assert rewrite("What did he build?", history).startswith("What did Ivar Lund build?")
+
+
+def test_they_after_one_person_answered_are_that_person_and_whom_the_question_was_about():
+    # the small recognizer does not call a lone "Novak" a person; the parser finds him the subject
+    history = [{"role": "user", "content": "Which Danish minister did Novak speak with?"},
+               {"role": "assistant", "content": "Novak spoke with the Danish minister Anna Berg on Friday [1]."}]
+    out = rewrite("What did they talk about?", history)
+    assert out.startswith("What did Anna Berg and Novak talk about?"), out
