@@ -297,6 +297,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
         return f"the sentence that answers best gives no {qi.kind}"
     if qi.by_role and not first_typed:  # "Who is the mayor?" asks for a name, not for the role again
         return "the sentence that answers best names no one"
+    if qi.more and qi.accepts and not first_typed:  # "Who else was there?": not the one already named
+        return f"the sentence that answers best names no other {qi.kind}"
     if qi.by_role and not first_about:
         return f"the sentence that answers best names no one of {', '.join(role_names(qi.text))}"
     if qi.kind in FIGURES and not ev.column("typed_about")[top].any():

@@ -81,6 +81,7 @@ _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|fro
 _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){{0,2}}?([\w-]+) (?:of|for|in)\b", re.I)
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
+_ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -103,6 +104,7 @@ class QuestionInfo:
     by_role: bool = False  # a person asked for by their role ("Who is the mayor?"): only a person's name answers
     defines: str = ""  # "Who is X?": the X asked about (rag.definition)
     measure: str = ""  # "What is the population of Lyon?": the attribute a figure is asked of (`measured`)
+    more: bool = False  # "Who else ...?": someone or something besides what the conversation named
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
 
     @property
@@ -139,7 +141,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
     measure = measured(asked) if kind in ("number", "money") else ""
     return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement,
-                        calendar, by_role, defines, measure)
+                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)))
 
 
 def measured(question: str) -> str:

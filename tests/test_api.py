@@ -83,6 +83,14 @@ def test_follow_up_uses_the_conversation(seed_config):
     assert follow.citations[0].source == "003_d7e33aac75d08225.txt"
 
 
+def test_who_else_is_not_answered_with_the_person_already_named(seed_config):
+    first = rag.answer("Who did Cerar discuss Austria's measures with?", config=seed_config)
+    assert "Christian Kern" in first.text
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    again = rag.answer("Who else was there?", history=history, config=seed_config)
+    assert "Christian Kern" not in again.text  # the article names no one else he discussed it with
+
+
 def test_a_standalone_question_is_not_rewritten(seed_config):
     history = [{"role": "user", "content": "Who is Bosnia's minister for refugees and displaced persons?"},
                {"role": "assistant", "content": "Semiha Borovac [1]"}]

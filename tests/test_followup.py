@@ -167,3 +167,10 @@ def test_they_after_one_person_answered_are_that_person_and_whom_the_question_wa
                {"role": "assistant", "content": "Novak spoke with the Danish minister Anna Berg on Friday [1]."}]
     out = rewrite("What did they talk about?", history)
     assert out.startswith("What did Anna Berg and Novak talk about?"), out
+
+
+def test_who_else_carries_whom_the_answer_named_so_that_they_are_not_the_answer_again():
+    history = [{"role": "user", "content": "Whom did Piotr Nowak meet in Oslo?"},
+               {"role": "assistant", "content": "Piotr Nowak met the Danish minister Anna Berg in Oslo [1]."}]
+    out = rewrite("Who else was there?", history)
+    assert out.startswith("Who else was there?") and "Anna Berg" in out, out

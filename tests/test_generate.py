@@ -258,3 +258,16 @@ def test_a_figure_of_an_attribute_no_article_names_is_not_answered(question, rea
     terms = Terms({"price", "bread", "lyon", "baker"})
     ev = _evidence([1], [1])
     assert rule_out(analyze(question), ev, np.array([1.0]), terms=terms) == reason
+
+
+@pytest.mark.parametrize(
+    "question, first_typed, reason",
+    [
+        ("Who else was at the summit? (Anna Berg)", False, "the sentence that answers best names no other person"),
+        ("Who else was at the summit? (Anna Berg)", True, ""),
+        ("What other cities did the mayors visit?", False, ""),  # "other": may be answered in other words
+    ],
+)
+def test_who_else_is_not_answered_by_a_sentence_naming_no_one_new(question, first_typed, reason):
+    ev = _evidence([1], [1])
+    assert rule_out(analyze(question), ev, np.array([1.0]), first_typed=first_typed) == reason
