@@ -7,7 +7,8 @@ attention was paid to the fight against terrorism. This area has been marked by 
 activity, particularly early detection."). And a sentence that opens with a pronoun names no
 one: "He had been replaced by Abercrombie" says who replaced whom only with the sentence before
 it, so that one comes first. All of it is general English, read from punctuation and the first
-word of a sentence; the span never leaves the paragraph.
+word of a sentence; the span never leaves the paragraph. Spans chosen in one paragraph that
+meet are quoted as one snippet, in reading order (`adjoined`).
 
 >>> text = 'He said: "We agree. It is a start." Then he left.'
 >>> carried(text, [(0, 19), (20, 35), (36, 50)], 0)
@@ -57,3 +58,30 @@ def _quotes(text: str, curly: int, straight: bool) -> tuple[int, bool]:
     """Curly quotations still open after `text`, and whether a straight one is (an odd number
     of straight quotes toggles it: they cannot say which way they go)."""
     return curly + text.count("“") - text.count("”"), straight ^ (text.count('"') % 2 == 1)
+
+
+def adjoined(spans: list[list]) -> list[list]:
+    """Quoted spans ([doc, start, end, score, chunk_id], best first) with those that meet in one
+    paragraph joined, in reading order: the two halves of one quotation are one snippet, read as
+    written, not the attribution first because it named the speaker asked about.
+
+    >>> from types import SimpleNamespace
+    >>> doc = SimpleNamespace(text="A said x. B said y. C said z.")
+    >>> [(s[1], s[2], s[3]) for s in adjoined([[doc, 10, 19, 0.9, 1], [doc, 0, 9, 0.5, 1], [doc, 20, 29, 0.4, 2]])]
+    [(0, 29, 0.9)]
+    >>> [(s[1], s[2]) for s in adjoined([[doc, 20, 29, 0.9, 2], [doc, 0, 9, 0.5, 1]])]  # B's sentence between
+    [(20, 29), (0, 9)]
+    >>> [(s[1], s[2]) for s in adjoined([[doc, 0, 9, 0.9, 1], [doc, 20, 29, 0.5, 2]])]
+    [(0, 9), (20, 29)]
+    """
+    out: list[list] = []
+    for span in spans:
+        doc, start, end = span[:3]
+        for kept in out:
+            gap = doc.text[kept[2]:start] if kept[2] <= start else doc.text[end:kept[1]] if end <= kept[1] else "x"
+            if kept[0] is doc and not gap.strip() and "\n" not in gap:  # one paragraph, nothing between them
+                kept[1], kept[2] = min(kept[1], start), max(kept[2], end)  # the best one's score and chunk stay
+                break
+        else:
+            out.append(list(span))
+    return out

@@ -27,7 +27,7 @@ _PLURAL = re.compile(r"\b(they|them)\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)
 # "its", or "it" as a subject or object, not the "it" of "it was essential to ..." or "was it hard ...".
 _IT = re.compile(r"\bits\b|(?<!\bis )(?<!\bwas )\bit\b(?!\s+(?:is|was|will|would|has|had|seems|seemed|takes|took)\b)", re.I)
-_ELSE = re.compile(r"\b(else|other|others)\b", re.I)
+_BESIDES = re.compile(r"\b(else|other|others)\b", re.I)  # "Who else ...?", "What other ...?"
 _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
@@ -105,7 +105,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     # What the rewritten question still lacks of the previous one: its names, and its subject
     # words when no pronoun could be resolved (then they are all that anchors the question).
     names = [_cased(unpossessed(t), prior) for k, t in asked]
-    if _ELSE.search(question):  # "Who else was there?": who the answer named is known, and not asked for again
+    if _BESIDES.search(question):  # "Who else was there?": who the answer named is known, and not asked for again
         names += [_cased(unpossessed(t), reply) for _, t in replied]
     carried = [n for n in _unique(names) if not said(out, n)]
     if out == question:

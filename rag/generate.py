@@ -22,9 +22,9 @@ import numpy as np
 from .align import features as aligned
 from .config import Config
 from .definition import introducing
-from .discourse import carried
+from .discourse import adjoined, carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, corpus_figures, corpus_terms, doc_sentences, gather, paragraph
+from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, paragraph
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, mentions, period
@@ -204,33 +204,6 @@ class ExtractiveGenerator:
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
 
 
-def adjoined(spans: list[list]) -> list[list]:
-    """Quoted spans ([doc, start, end, score, chunk_id], best first) with those that meet in one
-    paragraph joined, in reading order: the two halves of one quotation are one snippet, read as
-    written, not the attribution first because it named the speaker asked about.
-
-    >>> from types import SimpleNamespace
-    >>> doc = SimpleNamespace(text="A said x. B said y. C said z.")
-    >>> [(s[1], s[2], s[3]) for s in adjoined([[doc, 10, 19, 0.9, 1], [doc, 0, 9, 0.5, 1], [doc, 20, 29, 0.4, 2]])]
-    [(0, 29, 0.9)]
-    >>> [(s[1], s[2]) for s in adjoined([[doc, 20, 29, 0.9, 2], [doc, 0, 9, 0.5, 1]])]  # B's sentence between
-    [(20, 29), (0, 9)]
-    >>> [(s[1], s[2]) for s in adjoined([[doc, 0, 9, 0.9, 1], [doc, 20, 29, 0.5, 2]])]
-    [(0, 9), (20, 29)]
-    """
-    out: list[list] = []
-    for span in spans:
-        doc, start, end = span[:3]
-        for kept in out:
-            gap = doc.text[kept[2]:start] if kept[2] <= start else doc.text[end:kept[1]] if end <= kept[1] else "x"
-            if kept[0] is doc and not gap.strip() and "\n" not in gap:  # one paragraph, nothing between them
-                kept[1], kept[2] = min(kept[1], start), max(kept[2], end)  # the best one's score and chunk stay
-                break
-        else:
-            out.append(list(span))
-    return out
-
-
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
     the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role."""
@@ -270,7 +243,7 @@ COUNTS = ("number", "money")
 
 
 def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozenset[str] | None = None,
-             first_typed: bool = True, first_about: bool = True, terms: frozenset[str] | None = None) -> str:
+             first_typed: bool = True, first_about: bool = True, terms: Terms | None = None) -> str:
     """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
     answered by sentences that hold none; and a figure or date must stand in a paragraph that
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
@@ -278,10 +251,12 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
     answered when the sentence to be quoted first (`first_typed`: the choice model's best) holds
     none, nor one for a person asked for by their role ("Who is the mayor?") when it names no
     one or is not about what the role is of (`first_about`: "Who is the president of Serbia?" is
-    not answered by a sentence on the Commission's president). A question that names a figure no article states
+    not answered by a sentence on the Commission's president). A question that names a figure no
+    article states
     ("Who won the election of 2022?", `figures`: `corpus_figures`) is about something they do not
     cover, and so is one for the value of an attribute no article ever names ("What is the
-    population of Bosnia?", `terms`: `corpus_terms`). And a question of function words only ("Who?") names nothing to answer about.
+    population of Bosnia?", `terms`: `corpus_terms`). And a question of function words only
+    ("Who?") names nothing to answer about.
     Returns the reason, or "" when no rule refuses."""
     if names_nothing(qi.text):
         return "the question names nothing to look for: ask about someone or something in the articles"
