@@ -85,3 +85,68 @@ def adjoined(spans: list[list]) -> list[list]:
         else:
             out.append(list(span))
     return out
+
+
+# Verbs that report speech ("said", "told media", "underlined"): the speaker is their subject.
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|explained|explains|stressed|stresses|underlined|underlines|"
+    r"underscored|emphasi[sz]ed|emphasi[sz]es|noted|notes|warned|warns|argued|argues|insisted|insists|stated|"
+    r"states|announced|announces|concluded|repeated|declared|claimed|claims|wrote|writes|asked|replied|"
+    r"according to)\b", re.I)
+
+
+
+def attribution(text: str, spans: list[tuple[int, int]], k: int) -> int | None:
+    """The sentence that says who speaks sentence `k` (`k` itself when it does): one with a
+    reporting verb outside quotation marks, in the same quotation or just before it, never in
+    another paragraph. None when no sentence near says who.
+
+    >>> text = 'Dahl spoke on Monday. "We agree. It is a start," she said. Berg said: "No. Never." Rain.'
+    >>> spans = [(0, 21), (22, 32), (33, 58), (59, 74), (75, 82), (83, 88)]
+    >>> attribution(text, spans, 1), attribution(text, spans, 2), attribution(text, spans, 4)
+    (2, 2, 3)
+    >>> attribution(text, spans, 5) is None  # no quotation: the article says it
+    True
+    """
+    first = k
+    while first and "\n" not in text[spans[first - 1][1] : spans[first][0]]:
+        first -= 1  # the paragraph's first sentence
+    last = k
+    while last + 1 < len(spans) and "\n" not in text[spans[last][1] : spans[last + 1][0]]:
+        last += 1
+    inside, quoting = [], False  # each sentence's words outside quotation marks
+    for i in range(first, last + 1):
+        outside, quoting = _unquoted(text[spans[i][0] : spans[i][1]], quoting)
+        inside.append((outside, quoting))
+    said = [bool(_REPORTING.search(outside)) for outside, _ in inside]
+    at = k - first
+    if said[at]:
+        return k
+    opened = inside[at - 1][1] if at else False
+    if not opened and not any(q in text[spans[k][0] : spans[k][1]] for q in "“”\""):
+        return None  # not a quotation: the article says it
+    for j in range(at + 1, min(len(said), at + 1 + MAX_EXTRA)):  # a quotation going on to '..." she said.'
+        if not inside[j - 1][1]:
+            break
+        if said[j]:
+            return first + j
+    for j in range(at - 1, max(-1, at - 1 - MAX_EXTRA), -1):  # else who spoke just before it
+        if said[j]:
+            return first + j
+    return None
+
+
+def _unquoted(sentence: str, quoting: bool) -> tuple[str, bool]:
+    """The words of `sentence` outside quotation marks, given whether one is open where it starts;
+    and whether one is open where it ends. A straight quote opens or closes by turns.
+
+    >>> _unquoted('It is a start," she said.', True)
+    (' she said.', False)
+    """
+    out = []
+    for ch in sentence:
+        if ch in "“”\"":
+            quoting = ch == "“" or (ch == '"' and not quoting)
+        elif not quoting:
+            out.append(ch)
+    return "".join(out), quoting

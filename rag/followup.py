@@ -28,6 +28,7 @@ _THERE = re.compile(r"\bthere\b", re.I)
 # "its", or "it" as a subject or object, not the "it" of "it was essential to ..." or "was it hard ...".
 _IT = re.compile(r"\bits\b|(?<!\bis )(?<!\bwas )\bit\b(?!\s+(?:is|was|will|would|has|had|seems|seemed|takes|took)\b)", re.I)
 _BESIDES = re.compile(r"\b(else|other|others)\b", re.I)  # "Who else ...?", "What other ...?"
+_WHO_SAID_THAT = re.compile(r"^\W*(?:and\s+|but\s+)?who\s+(?:said|says|stated|claimed)\s+(?:that|so|this|it)\W*$", re.I)
 _THEN = re.compile(r"\b(then|at that time)\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
@@ -52,6 +53,11 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if not is_follow_up(question, history):
         return question
     users = [i for i, m in enumerate(history) if m["role"] == "user"]
+    reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    if _WHO_SAID_THAT.search(question) and reply and not reply.startswith(NOT_FOUND_PREFIX):
+        # "Who said that?": who speaks what the answer quoted first (`rag.discourse.attribution`)
+        first = _MARKER.split(reply, maxsplit=1)[0].strip().strip('"“”').strip()
+        return f'Who said "{first}"?'
     previous = history[users[-1]]["content"]
     earlier = history[max(0, users[-1] - 6): users[-1]]  # the turns that can place the previous one
     prior = rewrite(previous, earlier)  # the previous question as it was searched, its context carried
@@ -59,7 +65,6 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     again = swapped(question, prior, analyze(asked_part(prior)).kind)
     if again:
         return again
-    reply = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     reply = "" if reply.startswith(NOT_FOUND_PREFIX) else _MARKER.sub("", reply)
     asked = entities(prior)
     # The answer to a question asking for a person is who the next "he" means (not someone the

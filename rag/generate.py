@@ -22,13 +22,13 @@ import numpy as np
 from .align import features as aligned
 from .config import Config
 from .definition import introducing
-from .discourse import adjoined, carried
+from .discourse import adjoined, attribution, carried
 from .errors import ConfigError, LLMError
 from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, paragraph
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, mentions, period
-from .question import QuestionInfo, analyze, given_by, names_nothing, role_names
+from .question import QuestionInfo, analyze, asks_speaker, given_by, has_candidate, names_nothing, role_names
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -102,8 +102,12 @@ class ExtractiveGenerator:
                 choice[k] = choice.max() + 1e-6
         best = int(np.argmax(choice))
         first = self.idx.sentences[int(quoted.sentence_ids[best])].text
+        typed = bool(quoted.column("typed")[best])
+        if asks_speaker(question) and not typed:  # who speaks it may be said beside it
+            sent = self.idx.sentences[int(quoted.sentence_ids[best])]
+            typed = has_candidate(qi, self.idx.documents[sent.doc_id].text[slice(*quoted_span(self.idx, sent, True))])
         confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, first),
-                                         first_typed=bool(quoted.column("typed")[best]),
+                                         first_typed=typed,
                                          first_about=about_role(self.idx, qi, int(quoted.sentence_ids[best])))
         return quoted, choice, confidence, reason
 
@@ -137,11 +141,11 @@ class ExtractiveGenerator:
             yield NOT_FOUND
             yield Answer(question, NOT_FOUND, [], True, passages, confidence, self.cfg.mode, reason=reason, checks=self.checks())
             return
-        spans = []  # [doc, start, end, score, chunk_id], best first
+        spans, speaker = [], asks_speaker(question)  # spans: [doc, start, end, score, chunk_id], best first
         for i in self.choose(scores):
             sent = self.idx.sentences[int(ev.sentence_ids[i])]
             doc = self.idx.documents[sent.doc_id]
-            start, end = quoted_span(self.idx, sent)
+            start, end = quoted_span(self.idx, sent, speaker)
             if any(d is doc and a <= sent.start < b for d, a, b, *_ in spans):
                 continue  # already quoted as part of a better sentence's span
             if any(d is doc and a <= start < b for d, a, b, *_ in spans):
@@ -228,11 +232,17 @@ def never_stated(figure: str, figures: frozenset[str]) -> bool:
     return years is not None and not any(years.fullmatch(f) for f in figures)
 
 
-def quoted_span(idx, sent) -> tuple[int, int]:
-    """The span of its document to quote for a chosen sentence (`rag.discourse.carried`)."""
+def quoted_span(idx, sent, speaker: bool = False) -> tuple[int, int]:
+    """The span of its document to quote for a chosen sentence (`rag.discourse.carried`); asked
+    who said it (`speaker`), from or to the sentence that says who (`rag.discourse.attribution`)."""
     doc_spans = [(idx.sentences[i].start, idx.sentences[i].end) for i in doc_sentences(idx)[sent.doc_id]]
     k = doc_spans.index((sent.start, sent.end))
-    return carried(idx.documents[sent.doc_id].text, doc_spans, k)
+    text = idx.documents[sent.doc_id].text
+    start, end = carried(text, doc_spans, k)
+    says = attribution(text, doc_spans, k) if speaker else None
+    if says is not None:
+        start, end = min(start, doc_spans[says][0]), max(end, doc_spans[says][1])
+    return start, end
 
 
 FIGURES = ("number", "money", "date")

@@ -82,6 +82,9 @@ _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
+_SPEAKER = re.compile(r"^\W*(?:and\s+)?who\s+(?:said|says|stated|told|wrote|claimed|announced|argued|warned|stressed|"
+                      r"added|underlined|underscored|emphasi[sz]ed)\b", re.I)
+_QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -158,6 +161,16 @@ def measured(question: str) -> str:
     return "" if m is None or m.group(1).lower() in _COUNT_WORDS else m.group(1).lower()
 
 
+def asks_speaker(question: str) -> bool:
+    """Does the question ask who said something? Its answer is who speaks, which a quotation may
+    say only in the sentence before it or after it (`rag.discourse.attribution`).
+
+    >>> asks_speaker('Who said "We agree"?'), asks_speaker("Who told the ministers?"), asks_speaker("Who won?")
+    (True, True, False)
+    """
+    return bool(_SPEAKER.search(asked_part(question)))
+
+
 def role_names(question: str) -> tuple[str, ...]:
     """The names and figures of the role a question asks a person for by (`by_role`): what a
     sentence naming someone must be about to answer it.
@@ -209,7 +222,7 @@ def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "engli
     frozenset()
     """
     said = " ".join(m["content"] for m in history or [] if isinstance(m, dict) and isinstance(m.get("content"), str))
-    if not said.strip():
+    if not said.strip() or asks_speaker(qi.text):  # 'Who said "..."?' quotes the answer to find it again
         return qi
     given = set(tokenize([said], stemmer)[0]) | {n for n in qi.salient if mentions(said, n)}
     # The words that name the kind of answer ("which day of the week did ...") pick no sentence
@@ -293,7 +306,9 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
     if "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
-    return [(kind, text) for kind, text in found if not _said(qi.text, text, kind)]
+    # Asked who said a quotation, the names inside it are what was said, not who said it.
+    asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text
+    return [(kind, text) for kind, text in found if not _said(asked, text, kind)]
 
 
 def keeps(sentence: str, candidate: tuple[str, str]) -> bool:

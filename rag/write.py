@@ -32,7 +32,7 @@ from .generate import NOT_FOUND, ExtractiveGenerator
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .lexical import tokenize
-from .question import analyze, has_candidate, keeps
+from .question import analyze, asks_speaker, has_candidate, keeps
 from .question import candidates as answers_in
 from .verify import FILLER, support
 from .verify import sentences as split_sentences
@@ -72,9 +72,12 @@ class LLMGenerator:
                          checks={"generator": self.cfg.generator, "asked_model": False, **self.extractive.checks()})
             return
         chosen = {int(ev.sentence_ids[i]) for i in self.extractive.choose(scores)}
-        if len(chosen) > 1:  # the judge cannot tell which of these answers: they are quoted, not reworded
-            quoted = {"generator": self.cfg.generator, "asked_model": False,
-                      "quoted": f"the evidence points at {len(chosen)} sentences, not one: each is quoted"}
+        # The judge cannot tell which of these answers: they are quoted, not reworded. Nor is who
+        # said a quotation, which the article may say in a sentence the model would not be shown.
+        why = (f"the evidence points at {len(chosen)} sentences, not one: each is quoted" if len(chosen) > 1 else
+               "asked who said it: quoted with the sentence that says who" if asks_speaker(question) else "")
+        if why:
+            quoted = {"generator": self.cfg.generator, "asked_model": False, "quoted": why}
             for event in self.extractive.quote(question, passages, weighed):
                 yield replace(event, checks={**event.checks, **quoted}) if isinstance(event, Answer) else event
             return

@@ -91,6 +91,14 @@ def test_who_else_is_not_answered_with_the_person_already_named(seed_config):
     assert "Christian Kern" not in again.text  # the article names no one else he discussed it with
 
 
+def test_who_said_that_names_who_spoke_the_quotation_the_answer_gave(seed_config):
+    first = rag.answer("What did Merkel underscore about Greece?", config=seed_config)
+    assert "Greece was not doing enough" in first.text and "Cerar" not in first.text  # a quotation, no speaker
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    who = rag.answer("Who said that?", history=history, config=seed_config)
+    assert who.standalone.startswith('Who said "') and "Cerar emphasized" in who.citations[0].snippet
+
+
 def test_a_standalone_question_is_not_rewritten(seed_config):
     history = [{"role": "user", "content": "Who is Bosnia's minister for refugees and displaced persons?"},
                {"role": "assistant", "content": "Semiha Borovac [1]"}]

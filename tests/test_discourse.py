@@ -1,6 +1,6 @@
 """rag.discourse: the span a citation quotes goes on while the text says it does."""
 
-from rag.discourse import carried
+from rag.discourse import attribution, carried
 
 
 def spans_of(text: str, sentences: list[str]) -> list[tuple[int, int]]:
@@ -64,3 +64,24 @@ def test_a_pronoun_subject_after_an_opening_phrase_is_read_with_the_sentence_bef
     spans = [(0, 32), (33, 75), (76, 86)]
     assert carried(text, spans, 1) == (0, 75)
     assert carried("Rain fell. Regarding the port, Anna Berg said it must grow.", [(0, 10), (11, 59)], 1) == (11, 59)
+
+
+def test_who_speaks_a_quotation_is_said_where_it_opens_after_it_or_before_it():
+    sentences = ["In a statement, Mayor Anna Berg said: “The bridge is our pride.", "It opens in May.",
+                 "Nobody will pay a toll.”", "“Taxes will not rise,” she added.", "The council agreed.",
+                 "“Nothing is settled.”"]
+    text = " ".join(sentences)
+    spans = spans_of(text, sentences)
+    # inside the quotation opened in sentence 0; "she added"; the article's own words; the nearest
+    # speaker before a quotation that names none (two sentences back at most)
+    assert [attribution(text, spans, k) for k in range(6)] == [0, 0, 0, 3, None, 3]
+    # a whole quotation with no "she said" of its own: who spoke just before it, when someone did
+    text2 = "Cerar emphasized that Merkel understood the need. “We all agreed on that today.”"
+    spans2 = spans_of(text2, ["Cerar emphasized that Merkel understood the need.", "“We all agreed on that today.”"])
+    assert attribution(text2, spans2, 1) == 0
+
+
+def test_who_speaks_is_never_looked_for_in_another_paragraph():
+    text = "Mayor Anna Berg said so on Monday.\n“The bridge opens in May.”"
+    spans = spans_of(text, ["Mayor Anna Berg said so on Monday.", "“The bridge opens in May.”"])
+    assert attribution(text, spans, 1) is None

@@ -174,3 +174,12 @@ def test_who_else_carries_whom_the_answer_named_so_that_they_are_not_the_answer_
                {"role": "assistant", "content": "Piotr Nowak met the Danish minister Anna Berg in Oslo [1]."}]
     out = rewrite("Who else was there?", history)
     assert out.startswith("Who else was there?") and "Anna Berg" in out, out
+
+
+def test_who_said_that_asks_who_speaks_what_the_answer_quoted_first():
+    history = [{"role": "user", "content": "What did the mayor promise about taxes?"},
+               {"role": "assistant", "content": "“Taxes will not rise.” [1] The council agreed. [2]"}]
+    assert rewrite("Who said that?", history) == 'Who said "Taxes will not rise."?'
+    assert rewrite("And who said so?", history) == 'Who said "Taxes will not rise."?'
+    refused = [history[0], {"role": "assistant", "content": "The articles do not contain an answer to this question."}]
+    assert not rewrite("Who said that?", refused).startswith('Who said "')

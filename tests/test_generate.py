@@ -271,3 +271,24 @@ def test_a_figure_of_an_attribute_no_article_names_is_not_answered(question, rea
 def test_who_else_is_not_answered_by_a_sentence_naming_no_one_new(question, first_typed, reason):
     ev = _evidence([1], [1])
     assert rule_out(analyze(question), ev, np.array([1.0]), first_typed=first_typed) == reason
+
+
+BRIDGE = """Lyon's new bridge
+
+Mayor Anna Berg opened the new bridge over the Rhône on Tuesday and told reporters: “It was built in two years. Nobody will pay a toll.”
+
+Piotr Nowak, the council's treasurer, spoke after her. The bridge cost 40 million euros.
+"""
+
+
+def test_who_said_a_quotation_quotes_it_with_whom_the_article_says_spoke_it(tmp_path):
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
+    rag.index(config=cfg)
+    a = rag.answer('Who said "Nobody will pay a toll."?', config=cfg)
+    assert not a.abstained and "Anna Berg" in a.citations[0].snippet and "Nobody will pay a toll" in a.citations[0].snippet
+    plain = rag.answer("Will anybody pay a toll on the bridge?", config=cfg)  # not asked who: the quotation alone
+    assert "Anna Berg" not in plain.citations[0].snippet

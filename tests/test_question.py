@@ -279,3 +279,13 @@ def test_a_question_of_function_words_names_nothing():
 ])
 def test_a_calendar_date_is_not_a_relative_one(question, sentence, holds):
     assert has_candidate(analyze(question), sentence) is holds
+
+
+def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it():
+    from rag.question import candidates
+
+    qi = analyze('Who said "Anna Berg will resign in May"?')
+    found = candidates(qi, "“Anna Berg will resign in May,” Piotr Nowak said.")
+    assert ("person", "piotr nowak") in found and ("person", "anna berg") in found
+    plain = analyze("Who said Anna Berg will resign in May?")  # no quotation: she is what was said of
+    assert ("person", "anna berg") not in candidates(plain, "“Anna Berg will resign in May,” Piotr Nowak said.")

@@ -93,6 +93,16 @@ def test_sentences_the_judge_cannot_choose_between_are_quoted_not_reworded(seed_
     assert len(a.citations) > 1 and a.text == quoted.text == "".join(deltas)
 
 
+def test_who_said_a_quotation_is_quoted_with_who_said_it_not_reworded(seed_index, seed_config, scripted_chat):
+    q = 'Who said "We all agreed on that today, and Merkel explicitly underscored as well that Greece was not doing enough in that sense."?'
+    cfg = seed_config.with_(generator="local")
+    vec = embed_query(q, cfg.embedder)
+    chat = scripted_chat("Merkel said it. [1]")  # the quotation names her; a model shown it alone may say so
+    *_, a = LLMGenerator(seed_index, cfg, chat).stream(q, vec, retrieve(seed_index, q, vec, cfg))
+    assert not chat.sent and a.checks["asked_model"] is False and "who said" in a.checks["quoted"]
+    assert "Cerar emphasized" in a.text
+
+
 def test_nothing_supported_falls_back_to_the_extractive_answer(seed_index, seed_config, scripted_chat):
     _, a = run(seed_index, seed_config, scripted_chat("The moon is made of cheese."))
     assert not a.abstained and "Sarajevo" in a.text
