@@ -96,13 +96,16 @@ def stream(
     idx = load_index(cfg)
     t0 = time.perf_counter()
     query = standalone(question, history, cfg)  # a follow-up becomes a standalone question
+    # A question that stands alone is judged alone: what the conversation said gives none of its
+    # words (`rag.question.given_by`), though an earlier answer may have quoted them all.
+    leaning = history if query != question else None
     query = expanded(query, idx, cfg.bm25_stemmer)  # and "IOM" is searched with the words the articles spell it in
     q_vec = embed_query(query, cfg.embedder)
     t1 = time.perf_counter()
     passages = retrieve(idx, query, q_vec, cfg, filters)
     t2 = time.perf_counter()
     first = None  # when the first piece of the answer was ready: what a reader waits for
-    for event in make_generator(idx, cfg).stream(query, q_vec, passages, history):
+    for event in make_generator(idx, cfg).stream(query, q_vec, passages, leaning):
         if first is None:
             first = time.perf_counter() - t0
         if isinstance(event, Answer):

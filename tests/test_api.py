@@ -99,6 +99,17 @@ def test_who_said_that_names_who_spoke_the_quotation_the_answer_gave(seed_config
     assert who.standalone.startswith('Who said "') and "Cerar emphasized" in who.citations[0].snippet
 
 
+def test_a_new_question_in_a_conversation_is_answered_as_if_asked_alone(seed_config):
+    # the first answer quoted the whole paragraph, December sentence included: the second question's
+    # words were all "said" already, and it had been answered with another article's sentence
+    first = rag.answer("How important is Bosnia and Herzegovina economically for Slovenia?", config=seed_config)
+    assert "December" in first.text
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    second = rag.answer("What decision is expected in December?", history=history, config=seed_config)
+    alone = rag.answer("What decision is expected in December?", config=seed_config)
+    assert second.standalone == "" and "accession negotiations" in second.text and second.text == alone.text
+
+
 def test_a_standalone_question_is_not_rewritten(seed_config):
     history = [{"role": "user", "content": "Who is Bosnia's minister for refugees and displaced persons?"},
                {"role": "assistant", "content": "Semiha Borovac [1]"}]
