@@ -21,7 +21,11 @@ from .entities import entities
 from .question import analyze, asked_part, unpossessed
 from .referents import named_in, plural_subject, said, subject, swapped, thing
 
-_PERSON = re.compile(r"\b(he|she|him|her)\b", re.I)
+# "her" is a person where it ends a phrase ("thank her", "tell her about"), a possessive before a
+# noun ("her job"), which _POSSESSIVE reads.
+_PERSON = re.compile(r"\b(?:he|she|him)\b|\bher\b(?!\s+(?!(?:to|for|about|with|in|on|at|from|by|and|or|as|than|"
+                     r"that|if|when|after|before|again|too|also|now|then|there|here|the|a|an|this|these|those)\b)[a-z])",
+                     re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
 _PLURAL = re.compile(r"\b(they|them)\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)

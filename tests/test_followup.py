@@ -183,3 +183,12 @@ def test_who_said_that_asks_who_speaks_what_the_answer_quoted_first():
     assert rewrite("And who said so?", history) == 'Who said "Taxes will not rise."?'
     refused = [history[0], {"role": "assistant", "content": "The articles do not contain an answer to this question."}]
     assert not rewrite("Who said that?", refused).startswith('Who said "')
+
+
+def test_her_before_a_noun_is_a_possessive_and_after_a_verb_a_person():
+    history = [{"role": "user", "content": "Who is the harbour chief of Bergen?"},
+               {"role": "assistant", "content": "Harbour chief Lena Dahl retired in March [1]."}]
+    assert rewrite("What is her job now?", history).startswith("What is Lena Dahl's job now?")
+    assert rewrite("Who replaced her?", history).startswith("Who replaced Lena Dahl?")
+    assert rewrite("What did the mayor tell her about the port?", history).startswith(
+        "What did the mayor tell Lena Dahl about the port?")
