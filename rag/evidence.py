@@ -10,6 +10,7 @@ Every feature means the same in any corpus: cosines are also standardized agains
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,12 +123,24 @@ def max_idf(idx: Index) -> float:
 
 
 def paragraph(idx: Index, sentence_id: int) -> str:
-    """The headline and the paragraph (the lines between line breaks) holding the sentence."""
+    """The headline and the paragraph (the lines between line breaks) holding the sentence; and,
+    when the paragraph names its speaker only as "he" or "she" ('"...," he added.'), the sentence
+    before it, which says who that is (news gives a quotation a paragraph of its own)."""
     sent = idx.sentences[sentence_id]
     doc = idx.documents[sent.doc_id]
     start = doc.text.rfind("\n", 0, sent.start) + 1
     end = doc.text.find("\n", sent.end)
-    return f"{doc.title}\n{doc.text[start:end if end >= 0 else len(doc.text)]}"
+    text = doc.text[start:end if end >= 0 else len(doc.text)]
+    if start > 1 and _PRONOUN_SPEAKER.search(text):
+        before = doc.text[: start].rstrip()
+        cut = max(before.rfind("\n"), *(before.rfind(p + " ") for p in ".!?”\""))
+        text = before[cut + 1 :].strip() + "\n" + text
+    return f"{doc.title}\n{text}"
+
+
+# '"...," he added.', 'he said', 'she told reporters': a speaker named by a pronoun only.
+_PRONOUN_SPEAKER = re.compile(r"[”\"],?\s+(?:he|she)\s+(?:said|added|told|explained|stressed|noted|argued|warned|"
+                              r"insisted|continued|concluded|underlined|emphasi[sz]ed)\b")
 
 
 def doc_sentences(idx: Index) -> dict[str, list[int]]:

@@ -90,3 +90,19 @@ def test_paragraph_is_the_headline_and_the_sentences_line(seed_index):
     text = paragraph(seed_index, sid)
     assert text.startswith(doc.title + "\n") and sent.text in text
     assert "\n" not in text[len(doc.title) + 1 :]  # one line of the article
+
+
+def test_a_quotation_whose_speaker_is_only_he_or_she_has_the_sentence_before_in_its_paragraph():
+    from types import SimpleNamespace
+
+    from rag.types import Document, Sentence
+
+    text = ("Talks in Lyon\n\nMayor Anna Berg spoke to reporters after the vote.\n\n"
+            "“The bridge opens in May,” she added.\n\n“Taxes will not rise,” the council said.")
+    doc = Document("a.txt", "Talks in Lyon", text)
+    spans = [(text.index(s), text.index(s) + len(s)) for s in (
+        "Mayor Anna Berg spoke to reporters after the vote.", "“The bridge opens in May,” she added.",
+        "“Taxes will not rise,” the council said.")]
+    idx = SimpleNamespace(documents={"a.txt": doc}, sentences=[Sentence(i, 0, "a.txt", a, b, text[a:b]) for i, (a, b) in enumerate(spans)])
+    assert paragraph(idx, 1) == "Talks in Lyon\nMayor Anna Berg spoke to reporters after the vote.\n“The bridge opens in May,” she added."
+    assert paragraph(idx, 2) == "Talks in Lyon\n“Taxes will not rise,” the council said."  # it names its speaker
