@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from .calibrate import calibration
+from .discourse import REPORTING
 from .lexical import tokenize
 from .mentions import FIGURE, mentions
 from .question import _NEGATION, QuestionInfo, has_candidate
@@ -139,8 +140,7 @@ def paragraph(idx: Index, sentence_id: int) -> str:
 
 
 # '"...," he added.', 'he said', 'she told reporters': a speaker named by a pronoun only.
-_PRONOUN_SPEAKER = re.compile(r"[”\"],?\s+(?:he|she)\s+(?:said|added|told|explained|stressed|noted|argued|warned|"
-                              r"insisted|continued|concluded|underlined|emphasi[sz]ed)\b")
+_PRONOUN_SPEAKER = re.compile(rf"[”\"],?\s+(?:he|she)\s+(?:{REPORTING})\b")
 
 
 def doc_sentences(idx: Index) -> dict[str, list[int]]:

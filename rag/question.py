@@ -24,6 +24,7 @@ from functools import lru_cache
 import regex
 
 from .definition import target
+from .discourse import REPORTING
 from .lexical import tokenize
 from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, specific
 
@@ -82,8 +83,7 @@ _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
-_SPEAKER = re.compile(r"^\W*(?:and\s+)?who\s+(?:said|says|stated|told|wrote|claimed|announced|argued|warned|stressed|"
-                      r"added|underlined|underscored|emphasi[sz]ed)\b", re.I)
+_SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
 _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
