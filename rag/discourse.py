@@ -94,7 +94,6 @@ REPORTING = ("said|says|say|told|tells|added|adds|explained|explains|stressed|st
 _REPORTING = re.compile(rf"\b(?:{REPORTING}|according to)\b", re.I)
 
 
-
 def attribution(text: str, spans: list[tuple[int, int]], k: int) -> int | None:
     """The sentence that says who speaks sentence `k` (`k` itself when it does): one with a
     reporting verb outside quotation marks, in the same quotation or just before it, never in

@@ -186,7 +186,10 @@ def corpus_figures(idx: Index) -> frozenset[str]:
 class Terms(frozenset):
     """A corpus's BM25 terms, with the stemmer that made them (to stem a word the same way)."""
 
-    stemmer: str = "english"
+    def __new__(cls, terms=(), stemmer: str = "english"):
+        made = super().__new__(cls, terms)
+        made.stemmer = stemmer
+        return made
 
 
 def corpus_terms(idx: Index) -> Terms:
@@ -194,6 +197,5 @@ def corpus_terms(idx: Index) -> Terms:
     them names ("the population of ...") asks about something they do not cover."""
     terms = idx.cache.get("terms")
     if terms is None:
-        terms = idx.cache["terms"] = Terms(idx.bm25.retriever.vocab_dict)
-        terms.stemmer = idx.bm25.stemmer
+        terms = idx.cache["terms"] = Terms(idx.bm25.retriever.vocab_dict, idx.bm25.stemmer)
     return terms

@@ -101,14 +101,13 @@ class ExtractiveGenerator:
                 choice = choice.copy()
                 choice[k] = choice.max() + 1e-6
         best = int(np.argmax(choice))
-        first = self.idx.sentences[int(quoted.sentence_ids[best])].text
+        first = int(quoted.sentence_ids[best])
+        sent = self.idx.sentences[first]  # the one to be quoted first
         typed = bool(quoted.column("typed")[best])
         if asks_speaker(question) and not typed:  # who speaks it may be said beside it
-            sent = self.idx.sentences[int(quoted.sentence_ids[best])]
             typed = has_candidate(qi, self.idx.documents[sent.doc_id].text[slice(*quoted_span(self.idx, sent, True))])
-        confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, first),
-                                         first_typed=typed,
-                                         first_about=about_role(self.idx, qi, int(quoted.sentence_ids[best])))
+        confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, sent.text),
+                                         first_typed=typed, first_about=about_role(self.idx, qi, first))
         return quoted, choice, confidence, reason
 
     def shortlist(self, qi: QuestionInfo, ev: Evidence) -> Evidence:
