@@ -46,6 +46,8 @@ from rag.question import ACCEPTS, analyze, has_candidate, salient_terms
         ("What was the budget of the festival?", "money"),
         ("What is the annual budget of the coast guard?", "money"),  # a word or two may qualify it
         ("How much development aid does Norway give Chad?", "money"),
+        ("How much will the new bridge cost?", "money"),  # any tense
+        ("How much would a second runway cost?", "money"),
         ("What was the total number of visitors?", "number"),
         ("What is the current population of Lyon?", "number"),
         # when / what year
@@ -80,6 +82,7 @@ def test_which_countrys_asks_for_a_group() -> None:
         ("Why did the talks collapse?", set()),  # any sentence may answer
         # a person asked for by their role: only a person's name answers
         ("Who is the mayor of Lyon?", {"person"}),
+        ("Which chief executive resigned?", {"person", "organization", "group"}),
         ("What is the name of the city's new mayor?", {"person"}),
         ("Who was Portugal's first king?", {"person"}),
         ("What is the new mayor's name?", {"person"}),
@@ -289,3 +292,16 @@ def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it
     assert ("person", "piotr nowak") in found and ("person", "anna berg") in found
     plain = analyze("Who said Anna Berg will resign in May?")  # no quotation: she is what was said of
     assert ("person", "anna berg") not in candidates(plain, "“Anna Berg will resign in May,” Piotr Nowak said.")
+
+
+@pytest.mark.parametrize(
+    "question, by_role",
+    [
+        ("Who is the chief executive of the rail operator?", True),
+        ("Who is the police chief?", True),
+        ("What is the name of the club's owner?", True),
+        ("What executive order did the governor sign?", False),  # "executive" alone names no one
+    ],
+)
+def test_a_person_asked_for_by_a_business_role(question: str, by_role: bool) -> None:
+    assert analyze(question).by_role is by_role
