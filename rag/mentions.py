@@ -65,6 +65,8 @@ def mentions(text: str, term: str) -> bool:
     (True, False)
     >>> mentions("the Anglo-Norman forces", "anglo"), mentions("Bosnia-Herzegovina", "herzegovina")
     (True, True)
+    >>> mentions("trains between Lyon and Turin", "lyon-turin"), mentions("trains to Turin", "lyon-turin")
+    (True, False)
 
     And the other way: a demonym is mentioned by its place ("Croatian" by "Croatia's",
     "Taiwanese" by "Taiwan"), never by a longer word ("Roman" is not in "Romania").
@@ -115,6 +117,9 @@ def mentions(text: str, term: str) -> bool:
     forms = "|".join(re.escape(f) for f in (term, *_places_of(term), *_y_forms(term)))
     if re.search(rf"(?<!\w)(?:{forms}){_INFLECTION}(?!\w)", low):
         return True
+    parts = [p for p in term.split("-") if p]
+    if len(parts) > 1:  # "the Graz-Maribor line" is the line between Graz and Maribor
+        return all(mentions(text, p) for p in parts)
     return term.isalpha() and 2 <= len(term) <= 6 and abbreviation(term).search(_cased(text)) is not None
 
 

@@ -65,6 +65,9 @@ from rag.question import salient_terms
         ("the United Nations High Commissioner for Refugees", "unhcr", True),
         ("the united states of mind", "us", False),  # not capitalised: not a name
         ("Uncle Sam's", "usa", False),
+        # a hyphenated name by its parts ("the Lyon-Turin line" runs between Lyon and Turin)
+        ("trains between Lyon and Turin", "lyon-turin", True),
+        ("trains to Turin", "lyon-turin", False),
     ],
 )
 def test_mentions(text: str, term: str, expected: bool) -> None:
