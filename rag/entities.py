@@ -15,6 +15,7 @@ every text's result is cached, since the same sentences come back question after
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -45,6 +46,9 @@ KIND_OF_LABEL = {
 }
 
 _lock = threading.Lock()
+# What the small model tags a date though it places nothing in time: "a strange day", "a long
+# time" ("a day" and "a full day" still measure one).
+_VAGUE = re.compile(r"an? (?!(?:full|whole|single|half|day|week|month|year)\b)[a-z-]+ (?:day|time|moment|while|night|evening|morning)", re.I)
 
 
 @lru_cache(maxsize=2)
@@ -99,6 +103,8 @@ def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
             kind = "money"
         elif kind == "number" and e.end < len(doc) and _is_currency(doc[e.end]):  # "42 million" + "euros"
             kind, span = "money", doc[e.start:e.end + 1]
+        elif kind == "date" and _VAGUE.fullmatch(e.text):  # "It is a strange day when ...": no point in time
+            kind = "other"
         out.append((kind, span.text.lower(), e.label_))
     return tuple(out)
 

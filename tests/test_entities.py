@@ -62,3 +62,10 @@ def test_a_figure_in_a_currency_is_money():
     assert entities("They were paid 300 dollars each.")[0] == ("money", "300 dollars")
     assert entities("Three people came.")[0][0] == "number" and entities("The vote marks a turning point.") == ()
     assert has_candidate(analyze("How much did the bridge cost?"), "It cost 42 million euros, officials said.")
+
+
+def test_a_day_that_places_nothing_in_time_is_no_date():
+    # the small model tags "a strange day" a date; "a day" and "a full day" measure a span
+    assert ("date", "a strange day") not in ents.entities("It is a strange day when the league has to look abroad.")
+    assert ents.entities("The talks lasted a day.") == (("date", "a day"),)
+    assert ("date", "oct. 16") in ents.entities("He resigned on Oct. 16.")
