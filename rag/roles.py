@@ -129,7 +129,8 @@ def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> 
     gives the verb's other role ("Novak hosted the Minister of Finance" from "Finance Minister
     Novak hosted the Minister of Health"). One verb of the evidence must hold all of a written
     verb's arguments: "The council approved the plan" is not held by "The council approved the
-    budget, and the mayor approved the plan". A pronoun is not checked.
+    budget, and the mayor approved the plan", nor take words that another use of the verb gives
+    the same role. A pronoun is not checked.
 
     >>> roles_hold("Novak hosted the Minister of Finance.", ["Finance Minister Ana Novak hosted the Minister of Health, Ivo Kos."])
     False
@@ -137,23 +138,33 @@ def roles_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> 
     True
     >>> roles_hold("Trains are paid for by the seat.", ["Trains are paid for by the hour, while buses are paid for by the seat."])
     False
+
+    Nor may a written argument take words from the same role of another use of the verb, as a
+    model splicing two clauses does:
+
+    >>> ev = ["Trams are billed by a fee per kilometre travelled, while buses are billed by a fee per journey."]
+    >>> roles_hold("Trams are billed by a fee per journey.", ev), roles_hold("Trams are billed by a fee.", ev)
+    (False, True)
     """
-    said = [_by_verb(_claims(text, stemmer, True)) for text in evidence]
+    said = [there for text in evidence for there in _by_verb(_claims(text, stemmer, True)).values()]
     for verb, args in _by_verb(_claims(sentence, stemmer, False)).values():
         # "The patrols will start" says what "they agreed to start the patrols" does: a verb used
         # without an object may have as its subject what the evidence has as its object.
         transitive = bool(args["object"])
+        uses = [there for v, there in said if v == verb]
 
         def held(role: str, head: str, words: frozenset[str], there: dict) -> bool:
             roles = [role] if role == "object" or transitive else ["subject", "object"]
             for r in roles:
-                other = set().union(*(w for _, w in there["object" if r == "subject" else "subject"]))
+                # Words the evidence gives the verb's other role, or this role of another use
+                # of the verb, are not this argument's.
+                other = set().union(*(w for _, w in there["object" if r == "subject" else "subject"]),
+                                    *(w for u in uses if u is not there for _, w in u[r]))
                 if any((head in w or h in words) and not (words - w) & (other - w) for h, w in there[r]):
                     return True
             return False
 
-        if not any(v == verb and all(held(r, h, w, there) for r in ("subject", "object") for h, w in args[r])
-                   for d in said for v, there in d.values()):
+        if not any(all(held(r, h, w, there) for r in ("subject", "object") for h, w in args[r]) for there in uses):
             return False
     return True
 
