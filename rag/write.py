@@ -32,7 +32,9 @@ from .generate import NOT_FOUND, ExtractiveGenerator
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .lexical import tokenize
+from .mentions import mentions
 from .question import analyze, asks_speaker, has_candidate, keeps
+from .referents import subject
 from .question import candidates as answers_in
 from .verify import FILLER, support
 from .verify import sentences as split_sentences
@@ -168,7 +170,8 @@ class Written:
     answer, so it must hold the kind of thing asked for, as the quote must (`has_candidate`): "They
     met on Thursday" does not answer "Where did they meet?", however true. And where the evidence it
     rests on gives that kind of thing ("... forced out by Sweyn Forkbeard" for "Who forced
-    Ethelred out?"), the answer keeps one of what it gives (`keeps_an_answer`).
+    Ethelred out?"), the answer keeps one of what it gives (`keeps_an_answer`), and it names whom
+    the question is about where that evidence does (`keeps_the_subject`).
     """
 
     def __init__(self, evidence: list[str], sentence_ids: list[int], scores, candidates, gen: LLMGenerator,
@@ -177,7 +180,7 @@ class Written:
         self.score_of = {int(s): float(v) for s, v in zip(candidates, scores)}
         self.asked = set(tokenize([question], gen.cfg.bm25_stemmer)[0]) if question else set()
         self.qi = analyze(question, gen.cfg.bm25_stemmer) if question else None
-        self.chosen = chosen
+        self.chosen, self.question = chosen, question
         self.text, self.citations, self.marker = "", [], {}
 
     def keeps_an_answer(self, sent: str, found: list[int]) -> bool:
@@ -189,6 +192,20 @@ class Written:
         offered = [c for i in found for c in answers_in(self.qi, self.evidence[i], first_choice=True)]
         return not offered or any(keeps(sent, c) for c in offered)
 
+    def keeps_the_subject(self, sent: str, found: list[int]) -> bool:
+        """Does `sent` name whom or what the question is about (its proper-noun subject, `rag.referents.subject`),
+        where the evidence it rests on does? "D'Olier Street in Dublin ..." rests on a sentence that
+        also names French Church Street in Cork, and does not answer "French Church Street is in
+        what town?". A name the question gives only as a qualifier ("... of EU leaders") may go."""
+        name = subject(self.question) if self.question else None
+        if not name:
+            return True
+
+        def names(text: str) -> bool:
+            return all(mentions(text, w) for w in name.split())
+
+        return not any(names(self.evidence[i]) for i in found) or names(sent)
+
     def add(self, sent: str, checks: dict) -> Iterator[str]:
         """Check one written sentence: yield it with its markers, or record it as dropped."""
         found = support(sent, self.evidence, self.gen.cfg.bm25_stemmer)
@@ -196,7 +213,8 @@ class Written:
         if (not found or REFUSAL.lower() in sent.lower() or all(t in self.asked for t in says)
                 or (self.chosen is not None and not any(self.sentence_ids[i] in self.chosen for i in found))
                 or (not self.citations and self.qi is not None and not has_candidate(self.qi, sent))
-                or (not self.citations and not self.keeps_an_answer(sent, found))):
+                or (not self.citations and not self.keeps_an_answer(sent, found))
+                or (not self.citations and not self.keeps_the_subject(sent, found))):
             checks["dropped"].append(sent)
             return
         for i in found:

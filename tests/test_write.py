@@ -237,3 +237,14 @@ def test_an_answer_keeps_what_the_chosen_sentence_gives_of_the_kind_asked_for(se
     _, a = run(seed_index, seed_config, scripted_chat(kept), question=q)
     assert a.checks["written"] == [kept] and not a.checks.get("fell_back")
 
+
+
+def test_an_answer_names_whom_the_question_is_about(seed_index, seed_config, scripted_chat):
+    # The evidence says Cerar emphasized it; an answer about Merkel alone answers another question
+    q = "What did Cerar emphasize about Merkel?"
+    dropped = "German Chancellor Angela Merkel too understood the need for a joint action to secure the EU's external borders."
+    _, a = run(seed_index, seed_config, scripted_chat(dropped), question=q)
+    assert a.checks["dropped"] == [dropped] and a.checks["fell_back"]
+    kept = "Cerar emphasized that German Chancellor Angela Merkel too understood the need for a joint action."
+    _, a = run(seed_index, seed_config, scripted_chat(kept), question=q)
+    assert a.checks["written"] == [kept] and not a.checks.get("fell_back")
