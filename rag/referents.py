@@ -38,13 +38,16 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     if not name or not name[0].isupper() or not name.split()[-1][0].isupper():
         return None
     kinds = [k for k, t in entities(name) if t == name.lower()]
-    placed = re.match(r"(?:the\s+)?(?:of|in|for|from|at|on|to|with|by)\s", m["rest"].strip(), re.I)
+    placed = re.match(r"(?:the\s+)?(of|in|for|from|at|on|to|with|by)\s", m["rest"].strip(), re.I)
     if kinds and kinds[0] == kind and not placed:  # "And in South Africa?" says where it stands: a swap
         return None
     named = [(k, t) for k, t in entities(previous) if k not in ("date", "number", "money")]
     # the recognizer's kinds for a name alone are a guess ("Lyon" a person): a name of the same
     # kind, else whom the question asked about, else the one name it has
     olds = [t for k, t in named if kinds and k == kinds[0]] + [t for t in [subject(previous)] if t]
+    if placed:  # "And in the European Union?" stands where the previous question's "in ..." did
+        there = re.search(rf"\b{placed.group(1).lower()}\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)", previous)
+        olds = [there.group(1).lower()] * bool(there) + olds
     olds += [named[0][1]] if len(named) == 1 else []
     for old in olds:
         span = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", previous, re.I)

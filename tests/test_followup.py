@@ -103,6 +103,9 @@ def test_a_bare_name_asks_the_previous_question_again_of_it():
     assert rewrite("What about Norway's?", sweden) == "How many refugees did Norway take in last year?"
     assert rewrite("And of Marseille?", turns("Who is the mayor of Lyon?", "Grégory Doucet [1].")) == \
         "Who is the mayor of Marseille?"
+    # a name with a preposition stands where the previous question's phrase of that preposition did
+    drug = turns("When was Velora approved in the United States?", "Velora was approved in March [1].")
+    assert rewrite("And in the European Union?", drug) == "When was Velora approved in the European Union?"
     novak = turns("What did Novak say about the plan?", "Novak said the plan would fail [1].")
     assert rewrite("What about Ivanov?", novak) == "What did Ivanov say about the plan?"  # whom it asked about
     chain = novak + turns("Who is he?", "Novak is the mayor of Split [1].")
