@@ -48,6 +48,9 @@ from rag.question import ACCEPTS, analyze, has_candidate, salient_terms
         ("How much development aid does Norway give Chad?", "money"),
         ("How much will the new bridge cost?", "money"),  # any tense
         ("How much would a second runway cost?", "money"),
+        ("What is the coach's annual salary?", "money"),  # a noun that names an amount of money
+        ("What was the company's net profit in the third quarter?", "money"),
+        ("What was the profit margin?", "other"),  # a share, not an amount
         ("What was the total number of visitors?", "number"),
         ("What is the current population of Lyon?", "number"),
         # when / what year
