@@ -195,3 +195,12 @@ def test_her_before_a_noun_is_a_possessive_and_after_a_verb_a_person():
     assert rewrite("Who replaced her?", history).startswith("Who replaced Lena Dahl?")
     assert rewrite("What did the mayor tell her about the port?", history).startswith(
         "What did the mayor tell Lena Dahl about the port?")
+
+
+def test_he_is_not_someone_the_answers_call_she():
+    # the recognizer's first person is Maria Olsen, whom the answer calls "she"
+    history = [{"role": "user", "content": "Who commented on the appointment?"},
+               {"role": "assistant", "content": "Club president Maria Olsen welcomed it, and she said the board was united. "
+                                                "Former captain Jonas Dahl criticised it [1]."}]
+    assert rewrite("Why did he criticise it?", history).startswith("Why did Jonas Dahl criticise")
+    assert rewrite("What did she say?", history).startswith("What did Maria Olsen say?")
