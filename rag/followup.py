@@ -19,7 +19,7 @@ import re
 
 from .entities import entities
 from .question import analyze, asked_part, unpossessed
-from .referents import named_in, plural_subject, pronoun_of, said, subject, swapped, thing
+from .referents import HE, SHE, named_in, plural_subject, pronoun_of, said, subject, swapped, thing
 
 # "her" is a person where it ends a phrase ("thank her", "tell her about"), a possessive before a
 # noun ("her job"), which _POSSESSIVE reads.
@@ -27,8 +27,6 @@ _PERSON = re.compile(r"\b(?:he|she|him)\b|\bher\b(?!\s+(?!(?:to|for|about|with|i
                      r"that|if|when|after|before|again|too|also|now|then|there|here|the|a|an|this|these|those)\b)[a-z])",
                      re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|their)\b", re.I)
-_HE = re.compile(r"\b(?:he|him|his)\b", re.I)
-_SHE = re.compile(r"\b(?:she|her)\b", re.I)
 _PLURAL = re.compile(r"\b(they|them)\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)
 # "its", or "it" as a subject or object, not the "it" of "it was essential to ..." or "was it hard ...".
@@ -92,7 +90,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     places = _unique(t for k, t in found if k == "place")
     dates = _unique(t for k, t in found if k == "date")
     spoken = " ".join([reply, *(m["content"] for m in reversed(history[-6:]) if isinstance(m.get("content"), str))])
-    wanted = "she" if _SHE.search(question) else "he" if _HE.search(question) else None
+    wanted = "she" if SHE.search(question) else "he" if HE.search(question) else None
     if wanted:  # "she" is not someone the answers call "he" (what the user asked says nothing of it)
         answers = " ".join(m["content"] for m in history if m["role"] == "assistant" and isinstance(m.get("content"), str))
         people = [p for p in people if pronoun_of(p, answers) in (None, wanted)] or people

@@ -145,8 +145,8 @@ def named_in(text: str) -> list[tuple[str, str]]:
     return [(k, t) for k, t in found if k != "person" or not (t in qualifiers and t not in heads)]
 
 
-_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
-_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
+SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?(?:\s|$)")
 
 
@@ -166,5 +166,5 @@ def pronoun_of(name: str, text: str) -> str | None:
         window = text[m.end():]
         ends = [e.end() for e in _SENTENCE_END.finditer(window)][:2]
         window = window[: ends[-1]] if ends else window
-        he, she = he + len(_HE.findall(window)), she + len(_SHE.findall(window))
+        he, she = he + len(HE.findall(window)), she + len(SHE.findall(window))
     return "he" if he > she else "she" if she > he else None
