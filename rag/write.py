@@ -34,8 +34,8 @@ from .types import Answer, Citation, Passage
 from .lexical import tokenize
 from .mentions import mentions
 from .question import analyze, asks_speaker, has_candidate, keeps
-from .referents import subject
 from .question import candidates as answers_in
+from .referents import subject
 from .verify import FILLER, support
 from .verify import sentences as split_sentences
 
