@@ -49,6 +49,7 @@ from rag.question import ACCEPTS, analyze, has_candidate, salient_terms
         ("How much will the new bridge cost?", "money"),  # any tense
         ("How much would a second runway cost?", "money"),
         ("What is the coach's annual salary?", "money"),  # a noun that names an amount of money
+        ("What is Anna Maria Berg's salary?", "money"),
         ("What was the company's net profit in the third quarter?", "money"),
         ("What was the profit margin?", "other"),  # a share, not an amount
         ("What was the total number of visitors?", "number"),
