@@ -148,7 +148,12 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
     measure = measured(asked) if kind in ("number", "money") else ""
-    return QuestionInfo(question, kind, terms, salient_terms(asked), bool(_NEGATION.search(asked)), settlement,
+    from .entities import entities
+
+    # News names a person in full once, by surname after: "Thomas Breuer" is mentioned by "Breuer said".
+    first = {w for k, t in entities(asked) if k == "person" for w in t.split()[:-1]}
+    salient = tuple(t for t in salient_terms(asked) if t not in first)
+    return QuestionInfo(question, kind, terms, salient, bool(_NEGATION.search(asked)), settlement,
                         calendar, by_role, defines, measure, bool(_ELSE.search(asked)))
 
 

@@ -309,3 +309,9 @@ def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it
 )
 def test_a_person_asked_for_by_a_business_role(question: str, by_role: bool) -> None:
     assert analyze(question).by_role is by_role
+
+
+def test_a_person_named_in_full_is_mentioned_by_the_surname():
+    # news names a person in full once and by surname after: "Breuer said ..." is about Thomas Breuer
+    assert analyze("What did Thomas Breuer say about the tram?").salient == ("breuer",)
+    assert analyze("What did Breuer say about Aachen?").salient == ("breuer", "aachen")
