@@ -87,6 +87,10 @@ _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|fro
 _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){{0,2}}?([\w-]+) (?:of|for|in)\b", re.I)
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
+# A name of two or three capitalised words its role stands beside: "president Amara Okafor", "the
+# current mayor, Isabel Crespo,", "Amara Okafor, president of the union".
+_NAME = r"(\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+){1,2})"
+_TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
 _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
@@ -316,6 +320,9 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
     if "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
+    if qi.by_role:  # a name the title stands before is a person's, whatever the recognizer makes of it
+        titled = [("person", (m.group(1) or m.group(2)).lower()) for m in _TITLED.finditer(sentence)]
+        found += [c for c in titled if c not in found]
     # Asked who said a quotation, the names inside it are what was said, not who said it.
     asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text
     return [(kind, text) for kind, text in found if not _said(asked, text, kind)]

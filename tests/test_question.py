@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from rag.mentions import mentions
-from rag.question import ACCEPTS, analyze, has_candidate, salient_terms
+from rag.question import ACCEPTS, analyze, candidates, has_candidate, salient_terms
 
 
 @pytest.mark.parametrize(
@@ -315,3 +315,20 @@ def test_a_person_named_in_full_is_mentioned_by_the_surname():
     # news names a person in full once and by surname after: "Breuer said ..." is about Thomas Breuer
     assert analyze("What did Thomas Breuer say about the tram?").salient == ("breuer",)
     assert analyze("What did Breuer say about Aachen?").salient == ("breuer", "aachen")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Students' union president Amara Okafor said the strike would go on.",
+        "Amara Okafor, president of the students' union, said the strike would go on.",
+        "The union's president, Amara Okafor, said the strike would go on.",
+    ],
+)
+def test_a_name_its_role_stands_beside_answers_who_holds_the_role(sentence):
+    # the small recognizer may call a name it has never seen a place or an organization
+    assert ("person", "amara okafor") in candidates(analyze("Who is the president of the students' union?"), sentence)
+
+
+def test_a_role_without_a_name_beside_it_names_no_one():
+    assert candidates(analyze("Who is the mayor of Lyon?"), "The Mayor of Lyon spoke, and the mayor left.") == []
