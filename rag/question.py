@@ -320,7 +320,7 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
     if "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
-    if qi.by_role:  # a name the title stands before is a person's, whatever the recognizer makes of it
+    if qi.by_role:  # a name its role stands beside is a person's, whatever the recognizer makes of it
         titled = [("person", (m.group(1) or m.group(2)).lower()) for m in _TITLED.finditer(sentence)]
         found += [c for c in titled if c not in found]
     # Asked who said a quotation, the names inside it are what was said, not who said it.
