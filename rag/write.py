@@ -180,7 +180,8 @@ class Written:
         self.score_of = {int(s): float(v) for s, v in zip(candidates, scores)}
         self.asked = set(tokenize([question], gen.cfg.bm25_stemmer)[0]) if question else set()
         self.qi = analyze(question, gen.cfg.bm25_stemmer) if question else None
-        self.chosen, self.question = chosen, question
+        self.chosen = chosen
+        self.subject = subject(question) if question else None  # whom the answer must name (`keeps_the_subject`)
         self.text, self.citations, self.marker = "", [], {}
 
     def keeps_an_answer(self, sent: str, found: list[int]) -> bool:
@@ -197,12 +198,11 @@ class Written:
         where the evidence it rests on does? "D'Olier Street in Dublin ..." rests on a sentence that
         also names French Church Street in Cork, and does not answer "French Church Street is in
         what town?". A name the question gives only as a qualifier ("... of EU leaders") may go."""
-        name = subject(self.question) if self.question else None
-        if not name:
+        if not self.subject:
             return True
 
         def names(text: str) -> bool:
-            return all(mentions(text, w) for w in name.split())
+            return all(mentions(text, w) for w in self.subject.split())
 
         return not any(names(self.evidence[i]) for i in found) or names(sent)
 
