@@ -47,7 +47,9 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     olds = [t for k, t in named if kinds and k == kinds[0]] + [t for t in [subject(previous)] if t]
     if placed:  # "And in the European Union?" stands where the previous question's "in ..." did
         there = re.search(rf"\b{placed.group(1).lower()}\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)", previous)
-        olds = [there.group(1).lower()] * bool(there) + olds
+        if not there:  # "And in August?" after "How high is the orbit now?": the phrase is added
+            return previous.rstrip(" ?") + " " + m["rest"].strip() + "?"
+        olds = [there.group(1).lower()] + olds
     olds += [named[0][1]] if len(named) == 1 else []
     for old in olds:
         span = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", previous, re.I)

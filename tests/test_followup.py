@@ -142,6 +142,11 @@ def test_a_bare_place_with_its_preposition_takes_the_place_of_the_previous_ones(
     history = [{"role": "user", "content": "Where did the settlers build churches in Canada?"},
                {"role": "assistant", "content": "In Quebec and Halifax [1]."}]
     assert rewrite("And in Australia?", history) == "Where did the settlers build churches in Australia?"
+    # without a phrase of that preposition to replace, the question gains it (this raised an AttributeError)
+    votes = [{"role": "user", "content": "How many votes did Raman get?"}, {"role": "assistant", "content": "4,210 [1]."}]
+    assert rewrite("And in Eastbrook?", votes) == "How many votes did Raman get in Eastbrook?"
+    orbit = [{"role": "user", "content": "How high is the probe's orbit now?"}, {"role": "assistant", "content": "8 km [1]."}]
+    assert rewrite("And in August?", orbit) == "How high is the probe's orbit now in August?"
 
 
 def test_they_are_the_previous_questions_plural_subject():
