@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from .load import SourceFile
-from .types import Document
+from .types import Document, is_day
 
 # Whole-line patterns, each with the rule name shown in the report.
 LINE_RULES = [
@@ -30,6 +30,39 @@ URL = re.compile(r"https?://[^\s<>\"')\]]+")
 # Dates as news URLs and datelines write them: 2018-07-06, 06-07-2018 (day first, as in the seeds).
 ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
 DMY_DATE = re.compile(r"\b(\d\d)-(\d\d)-(20\d\d|19\d\d)\b")
+
+
+# A wire story's dateline: the city in capitals, then a region, a date, the agency, a dash
+# ("DARMSTADT, Germany, June 5, 2025 (Wire) - ", "NEW YORK (AP) — ", "BRUSSELS, Oct 5 (Reuters) - ").
+# It says where and when the story was filed, not what happened then: left in the first sentence,
+# its date made that sentence an answer to any "when" question. It needs a region, a date or an
+# agency besides the capitals, so "NATO - the alliance ..." and "US, UK - talks ..." stay text.
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
+    r"(?P<region>(?:,\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})?)"
+    r"(?:,\s*(?P<month>(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")[a-z]*\.?)\s+(?P<day>\d{1,2})"
+    r"(?:,\s*(?P<year>(?:19|20)\d\d))?)?"
+    r"\s*(?P<agency>\([A-Z][\w .&/-]{0,30}\))?\s*[-–—]+\s+(?=\S)"
+)
+
+
+def dateline(line: str) -> tuple[str, str | None] | None:
+    """The dateline a paragraph opens with and its date (YYYY-MM-DD, when it gives the year), or None.
+
+    >>> dateline("SALTMERE, England, March 14, 2025 (Wire) - Salvage crews refloated the ship.")
+    ('SALTMERE, England, March 14, 2025 (Wire) - ', '2025-03-14')
+    >>> dateline("NEW YORK (AP) — Stocks fell."), dateline("NATO - the alliance met.")
+    (('NEW YORK (AP) — ', None), None)
+    """
+    m = DATELINE.match(line)
+    if not m or not (re.search("[a-z]", m["region"]) or m["month"] or m["agency"]):  # not "US, UK - "
+        return None
+    date = None
+    if m["month"] and m["year"]:
+        date = f"{m['year']}-{_MONTHS.index(m['month'][:3].lower()) + 1:02d}-{int(m['day']):02d}"
+        date = date if is_day(date) else None
+    return m.group(0), date
 
 
 def clean(files: list[SourceFile]) -> list[Document]:
@@ -80,13 +113,17 @@ def _clean_one(f: SourceFile, repeated: set[str]) -> Document:
             continue
         kept.append(line)
     kept = _drop_caption_echoes(kept, removed)
+    filed = dateline(kept[0]) if kept else None
+    if filed:
+        removed.append(f"dateline: {filed[0].strip()}")
+        kept[0] = kept[0][len(filed[0]):]
     body = "\n".join(kept)  # one paragraph per line
     return Document(
         doc_id=f.doc_id,
         title=title or f.doc_id,
         text=body,
         url=url,
-        date=f.date or _date_from(url),
+        date=f.date or _date_from(url) or (filed[1] if filed else None),
         removed=tuple(removed),
     )
 

@@ -285,3 +285,26 @@ def test_source_line_after_a_read_more_list_still_gives_the_url() -> None:
         "read more: Another headline",
         f"source line: Source: {url}",
     )
+
+
+def test_a_wire_dateline_becomes_the_articles_date_not_its_first_words():
+    lines = ("Ship refloated", "SALTMERE, England, March 14, 2025 (Wire) - Salvage crews refloated the ship on Friday.",
+             "It had grounded on Monday, March 10.")
+    (doc,) = clean([SourceFile("a.txt", lines, "0")])
+    assert doc.text.startswith("Salvage crews refloated the ship on Friday.")
+    assert doc.date == "2025-03-14"
+    assert doc.removed == ("dateline: SALTMERE, England, March 14, 2025 (Wire) -",)
+    # no year, no date; the rest of the text is untouched
+    (doc,) = clean([SourceFile("b.txt", ("T", "BRUSSELS, Oct 5 (Reuters) - Ministers met."), "0")])
+    assert (doc.text, doc.date) == ("Ministers met.", None)
+
+
+@pytest.mark.parametrize("first", [
+    "NATO - the alliance met in Vilnius.",  # capitals and a dash, nothing else of a dateline
+    "US, UK - talks held in Geneva.",
+    "The WHO said on Monday - in a statement - that cases rose.",
+    "Later, in PARIS (France) - no: a dateline opens the paragraph.",
+])
+def test_text_that_only_looks_like_a_dateline_stays(first):
+    (doc,) = clean([SourceFile("a.txt", ("T", first), "0")])
+    assert doc.text == first and doc.removed == ()
