@@ -6,7 +6,7 @@ eliminating them," he said.), or a next sentence that only points back to it ("P
 attention was paid to the fight against terrorism. This area has been marked by increased
 activity, particularly early detection."). And a sentence that opens with a pronoun names no
 one: "He had been replaced by Abercrombie" says who replaced whom only with the sentence before
-it, so that one comes first. All of it is general English, read from punctuation and the first
+it, so that one comes first, as does the one before "That will make it harder". All of it is general English, read from punctuation and the first
 word of a sentence; the span never leaves the paragraph. Spans chosen in one paragraph that
 meet are quoted as one snippet, in reading order (`adjoined`).
 
@@ -23,6 +23,10 @@ meet are quoted as one snippet, in reading order (`adjoined`).
 (16, 32)
 >>> carried("Loudoun failed. In May, he was replaced.", [(0, 15), (16, 40)], 1)
 (0, 40)
+>>> carried("The boulders are big. That will make landing harder.", [(0, 21), (22, 52)], 1)
+(0, 52)
+>>> carried("Rain fell. That area flooded.", [(0, 10), (11, 29)], 1)  # a determiner: alone
+(11, 29)
 """
 
 from __future__ import annotations
@@ -35,12 +39,17 @@ _BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|its|they|their)\b", re
 # A sentence that opens with a third-person pronoun, or with a short phrase and then one ("Regarding
 # migration, he explained ..."): whom it means, the sentence before says.
 _PRONOUN = re.compile(r"^\W*(?:[^,.;:\"“”]{1,40},\s+)?(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
+# "This"/"That" standing alone for what the sentence before said ("That will make landing harder.",
+# "This means ..."): told by an auxiliary or "means" right after it; "That area ..." is a determiner.
+_DEMONSTRATIVE = re.compile(
+    r"^\W*(?:this|that)\s+(?:is|was|will|would|could|can|may|might|must|should|has|had|means|meant)\b", re.I)
 
 
 def carried(text: str, spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
     """The (start, end) to quote for sentence `k` of a document's sentence `spans`, in order."""
     start, end = spans[k]
-    if k and _PRONOUN.search(text[start:end]) and "\n" not in text[spans[k - 1][1] : start]:
+    points_back = _PRONOUN.search(text[start:end]) or _DEMONSTRATIVE.search(text[start:end])
+    if k and points_back and "\n" not in text[spans[k - 1][1] : start]:
         start = spans[k - 1][0]
     curly, straight = _quotes(text[start:end], 0, False)
     for nxt_start, nxt_end in spans[k + 1 : k + 1 + MAX_EXTRA]:
