@@ -50,6 +50,8 @@ from rag.question import ACCEPTS, analyze, candidates, has_candidate, salient_te
         ("How much would a second runway cost?", "money"),
         ("What is the coach's annual salary?", "money"),  # a noun that names an amount of money
         ("What is Anna Maria Berg's salary?", "money"),
+        ("what's the de Witte painting worth now?", "money"),  # what a thing is worth
+        ("What will the shares be worth in May?", "money"),
         ("What was the company's net profit in the third quarter?", "money"),
         ("What was the profit margin?", "other"),  # a share, not an amount
         ("What was the total number of visitors?", "number"),
