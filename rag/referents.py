@@ -58,8 +58,14 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     return None
 
 
+# What a question asks for that no "it" stands for: "What year did ...?", "What share of ...?"
+_MEASURES = set("time year day date month week decade century number percentage percent amount share figure "
+                "proportion rate size kind type sort way reason".split())
+
+
 def thing(previous: str) -> str | None:
-    """What "it" stands for after `previous`: its first singular noun phrase that is neither what
+    """What "it" stands for after `previous`: the thing it asked for when it opens with one ("Which
+    ship ran aground?": 'the ship'), else its first singular noun phrase that is neither what
     it asked for ("which agency"), a person's role ("the Austrian chancellor") nor a pronoun, and
     if a name, a place's (the recognizer takes a surname for an organization too often to trust
     it with others). None when it has none.
@@ -68,6 +74,8 @@ def thing(previous: str) -> str | None:
     'the informal meeting'
     >>> thing("From which countries does Portugal accept refugees?"), thing("Who did the mayor thank?")  # doctest: +SKIP
     ('Portugal', None)
+    >>> thing("Which ship ran aground near Saltmere?")  # doctest: +SKIP
+    'the ship'
     """
     places = {t for k, t in entities(previous) if k == "place"}
     doc = parsed(previous)[0]
@@ -75,6 +83,10 @@ def thing(previous: str) -> str | None:
         return None  # "Which agency did the chancellor praise?" read with "the chancellor praise" as a noun
     for chunk in doc.noun_chunks:
         root = chunk.root
+        if (chunk.start == 0 and len(chunk) > 1 and chunk[0].lower_ in ("which", "what") and root.tag_ == "NN"
+                and not re.fullmatch(PERSON_NOUNS, root.lower_) and root.lower_ not in _MEASURES
+                and all(t.pos_ in ("NOUN", "ADJ", "PROPN", "NUM") for t in chunk[1:])):
+            return "the " + chunk[1:].text  # "Which ship ran aground?": "it" is the ship the answer named
         if (root.tag_ not in ("NN", "NNP") or chunk[0].tag_ in ("WDT", "WP", "WP$", "WRB", "PRP", "PRP$")
                 or re.fullmatch(PERSON_NOUNS, root.text.lower())
                 or (root.tag_ == "NNP" and not any(said(p, root.text) for p in places))):
@@ -120,15 +132,40 @@ def plural_subject(previous: str) -> str | None:
 
     >>> plural_subject("What did the ministers agree?"), plural_subject("What did Novak say?")  # doctest: +SKIP
     ('the ministers', None)
+    >>> plural_subject("How many dockers agreed to work?")  # doctest: +SKIP
+    'the dockers'
+
     """
     for token in parsed(previous)[0]:
         if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ in ("NNS", "NNPS")
-                and (token.tag_ == "NNPS" or re.fullmatch(PERSON_NOUNS, re.sub(r"e?s$", "", token.lower_)))):
+                and (token.tag_ == "NNPS" or people(token.lower_))):
             words = [t for t in token.subtree if t.i <= token.i]  # "the Balkan ministers", not what follows
             if any(t.tag_ in ("WDT", "WP", "WP$") for t in words):
                 return None  # "Which countries attended?": what it asked for, not who "they" are
+            if words[0].lower_ == "how":  # "How many dockers agreed ...?": they are the dockers
+                return "the " + previous[words[2].idx: token.idx + len(token.text)] if len(words) > 2 else None
             return previous[words[0].idx: token.idx + len(token.text)]
     return None
+
+
+# People in the plural, by how English makes nouns of agents ("dockers", "protesters", "residents",
+# "scientists", "politicians", "refugees") and the common plurals that have no such ending.
+_AGENTS = re.compile(r"(?!\w+ments$)\w{3,}(?:ers|ors|ists|ians|ants|ents|ees|eers)")
+_PEOPLE = re.compile(r"people|men|women|children|families|thieves|police|officers|staff|crews?|troops|fans|"
+                     r"citizens|voters|villagers|relatives|victims|survivors|spouses|couples|friends|youths")
+
+
+def people(plural: str) -> bool:
+    """Does the plural noun `plural` name people? By role (`PERSON_NOUNS`), by an agent's ending,
+    or as a plural of people with no such ending; "floods", "talks" and "plans" are not.
+
+    >>> people("dockers"), people("parents"), people("thieves"), people("ministers"), people("floods")
+    (True, True, True, True, False)
+    >>> people("payments"), people("talks")
+    (False, False)
+    """
+    return bool(re.fullmatch(PERSON_NOUNS, re.sub(r"e?s$", "", plural)) or _AGENTS.fullmatch(plural)
+                or _PEOPLE.fullmatch(plural))
 
 
 def named_in(text: str) -> list[tuple[str, str]]:

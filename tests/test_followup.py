@@ -155,6 +155,11 @@ def test_they_are_the_previous_questions_plural_subject():
     assert rewrite("Why did they strike?", history).startswith("Why did the ministers strike?")
     history[0]["content"] = "When did the floods reach Bergen?"  # no one: "they" are the answer's people
     assert not rewrite("Why did they strike?", history).startswith("Why did the floods")
+    # people by an agent's ending or a plural of people, not only by a role
+    history[0]["content"] = "How many dockers agreed to work extra shifts in Bergen?"
+    assert rewrite("And who speaks for them?", history).startswith("And who speaks for the dockers?")
+    history[0]["content"] = "Where did Anna Berg's parents come from?"
+    assert rewrite("What did they do in Bergen?", history).startswith("What did Anna Berg's parents do in Bergen?")
     history[1]["content"] = "Anna Berg said they demanded quotas [1]."
     history[0]["content"] = "Which workers went on strike in Bergen?"
     assert not rewrite("Why did they strike?", history).startswith("Why did Which workers")
@@ -209,3 +214,11 @@ def test_he_is_not_someone_the_answers_call_she():
                                                 "Former captain Jonas Dahl criticised it [1]."}]
     assert rewrite("Why did he criticise it?", history).startswith("Why did Jonas Dahl criticise")
     assert rewrite("What did she say?", history).startswith("What did Maria Olsen say?")
+
+
+def test_it_after_which_thing_is_that_thing():
+    history = [{"role": "user", "content": "Which ship ran aground near Saltmere?"},
+               {"role": "assistant", "content": "The container ship Corvina Star ran aground [1]."}]
+    assert rewrite("Who operates it?", history).startswith("Who operates the ship?")  # not "Saltmere"
+    history[0]["content"] = "What year did the war end near Saltmere?"  # a year is no "it"
+    assert not rewrite("Why did it end?", history).startswith("Why did the year")
