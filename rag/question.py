@@ -70,6 +70,11 @@ _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|por
 _CALENDAR = re.compile(rf"\b{_W} (?:date|year|month|decade|century)\b", re.I)
 _CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
                              r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
+# "What time ...", "At what time ...": a time of day, which "on Friday" does not give.
+# Read only when a verb follows "time": "What time frame ..." asks for a period.
+_CLOCK = re.compile(rf"\b{_W} time\s+(?:did|does|do|is|was|were|are|will|would|should|can|could|has|have|had)\b", re.I)
+_CLOCK_WORDS = re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*(?:a\.?m\b\.?|p\.?m\b\.?|o['’]clock\b)|\b(?:noon|midday|"
+                          r"midnight|dawn|dusk|morning|afternoon|evening|night)\b", re.I)
 # "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
 # "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
@@ -118,6 +123,7 @@ class QuestionInfo:
     measure: str = ""  # "What is the population of Lyon?": the attribute a figure is asked of (`measured`)
     more: bool = False  # "Who else ...?": someone or something besides what the conversation named
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
+    clock: bool = False  # a time of day asked for ("What time ...?"): a day alone does not answer
 
     @property
     def new_terms(self) -> tuple[str, ...]:
@@ -151,6 +157,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
+    clock = kind == "date" and bool(_CLOCK.search(asked))
     measure = measured(asked) if kind in ("number", "money") else ""
     from .entities import entities
 
@@ -158,7 +165,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     first = {w for k, t in entities(asked) if k == "person" for w in t.split()[:-1]}
     salient = tuple(t for t in salient_terms(asked) if t not in first)
     return QuestionInfo(question, kind, terms, salient, bool(_NEGATION.search(asked)), settlement,
-                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)))
+                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock)
 
 
 def measured(question: str) -> str:
@@ -318,6 +325,10 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [(kind, text) for kind, text in entities(sentence) if kind in accepts]
     if qi.calendar:  # "this weekend" is a date to the recognizer, not an answer to "On what date?"
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
+    if qi.clock:  # "at 14:22" is a figure to the recognizer, "on Monday" a date: a time of day answers
+        found = [(kind, text) for kind, text in found if kind != "date" or _CLOCK_WORDS.search(text)]
+        found += [("date", m.group().lower()) for m in _CLOCK_WORDS.finditer(sentence)
+                  if not any(m.group().lower() in text for _, text in found)]
     if "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
     if qi.by_role:  # a name its role stands beside is a person's, whatever the recognizer makes of it

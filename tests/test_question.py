@@ -290,6 +290,19 @@ def test_a_calendar_date_is_not_a_relative_one(question, sentence, holds):
     assert has_candidate(analyze(question), sentence) is holds
 
 
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("What time did the ferry run aground?", "The ferry ran aground early on Friday.", False),
+    ("What time did the ferry run aground?", "It had grounded at 3:40 a.m. on Monday.", True),
+    ("At what time did the signal arrive?", "The signal reached the room at 14:22.", True),
+    ("What time did the talks end?", "The talks ended around midnight.", True),
+    ("What time period does the exhibition cover?", "It covers the years 1900 to 1950.", True),  # not a time of day
+    ("What time framd does the war cover?", "It lasted from 1756 to 1763.", True),  # SQuAD's typo: no verb after "time"
+    ("When did the ferry run aground?", "The ferry ran aground early on Friday.", True),
+])
+def test_a_time_of_day_is_not_a_day(question, sentence, holds):
+    assert has_candidate(analyze(question), sentence) is holds
+
+
 def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it():
     from rag.question import candidates
 
