@@ -222,3 +222,10 @@ def test_it_after_which_thing_is_that_thing():
     assert rewrite("Who operates it?", history).startswith("Who operates the ship?")  # not "Saltmere"
     history[0]["content"] = "What year did the war end near Saltmere?"  # a year is no "it"
     assert not rewrite("Why did it end?", history).startswith("Why did the year")
+
+
+def test_it_at_the_end_of_a_question_is_the_thing_asked_about():
+    history = [{"role": "user", "content": "What did engineers name the new bridge over the Drava?"},
+               {"role": "assistant", "content": "Engineers named it the Unity Bridge [1]."}]
+    assert rewrite("Where on the river is it?", history).startswith("Where on the river is the new bridge?")
+    assert "it hard" in rewrite("Was it hard to build?", history)  # the empty "it" stays
