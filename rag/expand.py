@@ -24,6 +24,11 @@ from .storage import Index
 _ACRONYM = r"(?<![\w&.-])[A-Z]{3,6}s?(?![\w&-])"
 
 
+# Titles that news abbreviates and also writes out, in words whose initials do not spell them.
+TITLES = {"CEO": "chief executive", "CFO": "chief financial officer", "COO": "chief operating officer",
+          "CTO": "chief technology officer"}
+
+
 def expanded(question: str, idx: Index, stemmer: str = "english") -> str:
     """`question`, with what its unknown abbreviations stand for in the articles after it.
 
@@ -34,7 +39,7 @@ def expanded(question: str, idx: Index, stemmer: str = "english") -> str:
         letters = acronym[:-1] if acronym[-1] == "s" else acronym
         if len(letters) < 3 or any(idx.bm25.idf(tokenize([letters], stemmer)[0]).values()):
             continue  # the articles write it as it is: nothing to spell out
-        words = spelled_out(idx, letters)
+        words = TITLES.get(letters) or spelled_out(idx, letters)
         if words and words.lower() not in question.lower():
             found.append(words)
     if not found:

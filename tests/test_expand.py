@@ -38,6 +38,8 @@ def test_an_abbreviation_the_articles_never_write_is_searched_spelled_out(shippi
         "When was that? (IMO, ports, International Maritime Organization)"  # a follow-up's context too
     assert expanded("What did the IMO agree? (Friday)", idx) == \
         "What did the IMO agree? (Friday, International Maritime Organization)"  # one parenthesis
+    # a title news abbreviates and writes out in words whose initials do not spell it
+    assert expanded("Who is the CEO of the agency?", idx) == "Who is the CEO of the agency? (chief executive)"
 
 
 def test_the_answer_finds_what_the_abbreviation_names(shipping):
