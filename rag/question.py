@@ -38,7 +38,8 @@ PERSON_NOUNS = (
     "founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|"
     "architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|"
     "spokesperson|director|chairman|chairwoman|chairperson|chief executive|chief|ceo|owner|editor|treasurer|"
-    "lawyer|goalkeeper|striker|referee|judge|prime minister"
+    "lawyer|goalkeeper|striker|referee|judge|prime minister|analyst|economist|expert|researcher|engineer|"
+    "teacher|doctor|nurse|professor|journalist|reporter|prosecutor|candidate|officer"
 )
 # Nouns that name an amount of money, at the head of what is asked: "What is the club's annual
 # budget?", "What was the net profit in May?" (not "the profit margin").
@@ -47,7 +48,7 @@ _MONEY_NOUNS = ("cost|costs|price|budget|salary|wage|wages|fee|fees|fine|revenue
 # Checked in order; the first match decides.
 KINDS = [
     # A word or two may qualify the thing measured: "how much development aid", "the annual budget".
-    ("money", re.compile(rf"\bhow much (?:[\w-]+ ){{0,2}}?(?:money|funding|aid|(?:did|does|do|will|would|could|can|might|should) .+ cost|is .+ worth)\b|\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b|\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w-]+ ){{0,2}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))", re.I)),
+    ("money", re.compile(rf"\bhow much (?:[\w-]+ ){{0,2}}?(?:money|funding|aid|(?:did|does|do|will|would|could|can|might|should) .+ cost|is .+ worth)\b|\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b|\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))", re.I)),
     ("number", re.compile(rf"\bhow (?:many|much|large|big|high|long|far|often|old|tall|wide|deep|fast)\b|\b{_W} (?:number|percentage|percent|share|amount|figure|proportion|fraction|population|size|rate)\b|\b{_W} (?:was|is|were|are) the (?:[\w-]+ ){{0,2}}?(?:number|population|size|rate|percentage)\b", re.I)),
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
     ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village|venue|location|birthplace)\b", re.I)),

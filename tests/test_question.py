@@ -51,6 +51,8 @@ from rag.question import ACCEPTS, analyze, candidates, has_candidate, salient_te
         ("What is the coach's annual salary?", "money"),  # a noun that names an amount of money
         ("What is Anna Maria Berg's salary?", "money"),
         ("what's the de Witte painting worth now?", "money"),  # what a thing is worth
+        ("What is Dr. Miriam Okonjo's salary?", "money"),  # a title with its full stop
+        ("Which analyst expected the cuts?", "person"),
         ("What will the shares be worth in May?", "money"),
         ("What was the company's net profit in the third quarter?", "money"),
         ("What was the profit margin?", "other"),  # a share, not an amount
