@@ -152,7 +152,8 @@ def plural_subject(previous: str) -> str | None:
 # "scientists", "politicians", "refugees") and the common plurals that have no such ending.
 _AGENTS = re.compile(r"(?!\w+ments$)\w{3,}(?:ers|ors|ists|ians|ants|ents|ees|eers)")
 _PEOPLE = re.compile(r"people|men|women|children|families|thieves|police|officers|staff|crews?|troops|fans|"
-                     r"citizens|voters|villagers|relatives|victims|survivors|spouses|couples|friends|youths")
+                     r"citizens|voters|villagers|relatives|victims|survivors|spouses|couples|friends|youths|"
+                     r"nurses|midwives|wives|husbands|pupils|guests|athletes|kids|boys|girls|colleagues")
 
 
 def people(plural: str) -> bool:

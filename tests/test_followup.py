@@ -158,6 +158,8 @@ def test_they_are_the_previous_questions_plural_subject():
     # people by an agent's ending or a plural of people, not only by a role
     history[0]["content"] = "How many dockers agreed to work extra shifts in Bergen?"
     assert rewrite("And who speaks for them?", history).startswith("And who speaks for the dockers?")
+    history[0]["content"] = "How many nurses left the ward in Bergen?"
+    assert rewrite("Why did they leave?", history).startswith("Why did the nurses leave?")
     history[0]["content"] = "Where did Anna Berg's parents come from?"
     assert rewrite("What did they do in Bergen?", history).startswith("What did Anna Berg's parents do in Bergen?")
     history[1]["content"] = "Anna Berg said they demanded quotas [1]."
