@@ -76,6 +76,11 @@ _CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|jul
 _CLOCK = re.compile(rf"\b{_W} time\s+(?:did|does|do|is|was|were|are|will|would|should|can|could|has|have|had)\b", re.I)
 _CLOCK_WORDS = re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*(?:a\.?m\b\.?|p\.?m\b\.?|o['’]clock\b)|\b(?:noon|midday|"
                           r"midnight|dawn|dusk|morning|afternoon|evening|night)\b", re.I)
+# "How old ...?", "At what age ...?": an age, which any other figure in the sentence is not. News
+# writes one as "a 44-year-old teacher", "aged 44", "at the age of 44" or "Raman, 41, said".
+_AGE_ASKED = re.compile(r"\bhow old\b|\bwhat age\b", re.I)
+_AGE = re.compile(r"(?P<age>\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage of\s+\d{1,3}\b)"
+                  r"|\b[A-Z][\w'’-]+,\s+(?P<beside>\d{1,3}),")
 # "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
 # "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
@@ -125,6 +130,7 @@ class QuestionInfo:
     more: bool = False  # "Who else ...?": someone or something besides what the conversation named
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
     clock: bool = False  # a time of day asked for ("What time ...?"): a day alone does not answer
+    age: bool = False  # an age asked for ("How old ...?"): another figure does not answer
 
     @property
     def new_terms(self) -> tuple[str, ...]:
@@ -166,7 +172,8 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     first = {w for k, t in entities(asked) if k == "person" for w in t.split()[:-1]}
     salient = tuple(t for t in salient_terms(asked) if t not in first)
     return QuestionInfo(question, kind, terms, salient, bool(_NEGATION.search(asked)), settlement,
-                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock)
+                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock,
+                        age=kind == "number" and bool(_AGE_ASKED.search(asked)))
 
 
 def measured(question: str) -> str:
@@ -330,7 +337,9 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [(kind, text) for kind, text in found if kind != "date" or _CLOCK_WORDS.search(text)]
         found += [("date", m.group().lower()) for m in _CLOCK_WORDS.finditer(sentence)
                   if not any(m.group().lower() in text for _, text in found)]
-    if "number" in accepts:
+    if qi.age:  # "a 44-year-old teacher", "Raman, 41,": an age, not any figure
+        found = [("number", (m["age"] or m["beside"]).lower()) for m in _AGE.finditer(sentence)]
+    elif "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
     if qi.by_role:  # a name its role stands beside is a person's, whatever the recognizer makes of it
         titled = [("person", (m.group(1) or m.group(2)).lower()) for m in _TITLED.finditer(sentence)]

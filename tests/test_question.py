@@ -305,6 +305,17 @@ def test_a_time_of_day_is_not_a_day(question, sentence, holds):
     assert has_candidate(analyze(question), sentence) is holds
 
 
+@pytest.mark.parametrize("sentence, holds", [
+    ("Dave Morrissey, a 44-year-old teacher, was turned back.", True),
+    ("The recount gave Raman, 41, a total of 8,914 votes.", True),
+    ("He became emperor at the age of 13.", True),
+    ("She retired aged 63 in 2019.", True),
+    ("Merck said the cuts would save 140 million euros a year from 2027.", False),  # figures, no age
+])
+def test_an_age_is_asked_for_by_how_old(sentence, holds):
+    assert has_candidate(analyze("How old is Tobias Merck?"), sentence) is holds
+
+
 def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it():
     from rag.question import candidates
 
