@@ -110,8 +110,11 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if they or pair:
         group = they or " and ".join(_cased(p, spoken) for p in pair)
         out = _PLURAL.sub(group, out, count=1)
+    named_places = [t for k, t in asked if k == "place"]
     if places and kind == "place":  # "there": the place asked about
         out = _THERE.sub("in " + _cased(places[0], spoken), out, count=1)
+    elif len(named_places) == 1:  # or the one place the previous question named ("its Lisbon office")
+        out = _THERE.sub("in " + _cased(named_places[0], prior), out, count=1)
     it = thing(previous) or next((_cased(t, previous) for k, t in asked if k == "place"), None)
     if it:  # "it": the thing the previous question was about, else the place it named
         out = _IT.sub(lambda m: it + ("'s" if m.group().lower() == "its" else ""), out, count=1)

@@ -188,7 +188,7 @@ def test_who_else_carries_whom_the_answer_named_so_that_they_are_not_the_answer_
     history = [{"role": "user", "content": "Whom did Piotr Nowak meet in Oslo?"},
                {"role": "assistant", "content": "Piotr Nowak met the Danish minister Anna Berg in Oslo [1]."}]
     out = rewrite("Who else was there?", history)
-    assert out.startswith("Who else was there?") and "Anna Berg" in out, out
+    assert out.startswith("Who else was in Oslo?") and "Anna Berg" in out, out  # "there": the place it named
 
 
 def test_who_said_that_asks_who_speaks_what_the_answer_quoted_first():
@@ -231,3 +231,11 @@ def test_it_at_the_end_of_a_question_is_the_thing_asked_about():
                {"role": "assistant", "content": "Engineers named it the Unity Bridge [1]."}]
     assert rewrite("Where on the river is it?", history).startswith("Where on the river is the new bridge?")
     assert "it hard" in rewrite("Was it hard to build?", history)  # the empty "it" stays
+
+
+def test_there_is_the_one_place_the_previous_question_named():
+    history = [{"role": "user", "content": "When did the ministers meet in Brussels?"},
+               {"role": "assistant", "content": "On Friday [1]."}]
+    assert rewrite("Who else was there?", history).startswith("Who else was in Brussels?")
+    history[0]["content"] = "Which companies moved from Paris to London?"  # two places: which one is anyone's guess
+    assert "there" in rewrite("How many work there?", history)
