@@ -28,7 +28,8 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, mentions, period
-from .question import QuestionInfo, analyze, asks_speaker, given_by, has_candidate, names_nothing, role_names
+from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candidate, holding_role, names_nothing,
+                       role_names)
 from .storage import Index
 from .types import Answer, Citation, Passage
 
@@ -95,11 +96,12 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
-        if qi.defines:  # "Who is X?": first the sentence that introduces X
-            k = introducing(qi.defines, [self.idx.sentences[int(i)].text for i in quoted.sentence_ids], choice)
-            if k is not None:
-                choice = choice.copy()
-                choice[k] = choice.max() + 1e-6
+        texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
+        # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
+        k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(qi, texts, choice)
+        if k is not None and (qi.defines or about_role(self.idx, qi, int(quoted.sentence_ids[k]))):
+            choice = choice.copy()
+            choice[k] = choice.max() + 1e-6
         best = int(np.argmax(choice))
         first = int(quoted.sentence_ids[best])
         sent = self.idx.sentences[first]  # the one to be quoted first

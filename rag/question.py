@@ -221,6 +221,28 @@ def role_names(question: str) -> tuple[str, ...]:
     return salient_terms(asked[role.start() : complement.end() if complement else role.end()])
 
 
+def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
+    """For a person asked for by a role ("Who is the race director?"), the index of the sentence
+    to quote first when the best-scored one does not say the role: the best-scored of the others
+    that says it and names someone. The story's opening sentence names people and shares the
+    question's words, and says nothing of who holds the role. None when there is no better one.
+
+    >>> qi = analyze("Who is the race director of the marathon?")
+    >>> holding_role(qi, ["Grace Wanjiru won the marathon.", "Race director Tom Hale cut the route."], [2.0, 1.0])
+    1
+    """
+    role = _NAME_BY_ROLE.search(asked_part(qi.text)) if qi.by_role else None
+    nouns = re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I) if role else []
+    if not nouns:
+        return None
+    says = [re.search(rf"\b{re.escape(nouns[-1])}", s, re.I) is not None for s in sentences]
+    best = max(range(len(scores)), key=lambda i: scores[i])
+    if says[best]:
+        return None
+    better = [i for i in range(len(scores)) if says[i] and has_candidate(qi, sentences[i])]
+    return max(better, key=lambda i: scores[i]) if better else None
+
+
 def asked_part(question: str) -> str:
     """The question without a follow-up's carried context, which is searched but not asked.
 

@@ -360,3 +360,15 @@ def test_a_name_its_role_stands_beside_answers_who_holds_the_role(sentence):
 
 def test_a_role_without_a_name_beside_it_names_no_one():
     assert candidates(analyze("Who is the mayor of Lyon?"), "The Mayor of Lyon spoke, and the mayor left.") == []
+
+
+def test_a_person_asked_for_by_role_is_quoted_from_a_sentence_that_says_the_role():
+    from rag.question import holding_role
+
+    qi = analyze("Who is the race director of the Varnsfield Marathon?")
+    lede = "Grace Wanjiru won the Varnsfield Marathon on Sunday."
+    director = "Race director Colin Featherstone said 3,214 starters had been diverted."
+    assert holding_role(qi, [lede, director], [2.0, 1.0]) == 1
+    assert holding_role(qi, [director, lede], [2.0, 1.0]) is None  # the best says it already
+    assert holding_role(qi, [lede, "The race director said nothing."], [2.0, 1.0]) is None  # names no one
+    assert holding_role(analyze("Who won the marathon?"), [lede, director], [2.0, 1.0]) is None  # not by role
