@@ -6,9 +6,10 @@ eliminating them," he said.), or a next sentence that only points back to it ("P
 attention was paid to the fight against terrorism. This area has been marked by increased
 activity, particularly early detection."). And a sentence that opens with a pronoun names no
 one: "He had been replaced by Abercrombie" says who replaced whom only with the sentence before
-it, so that one comes first, as does the one before "That will make it harder". All of it is general English, read from punctuation and the first
-word of a sentence; the span never leaves the paragraph. Spans chosen in one paragraph that
-meet are quoted as one snippet, in reading order (`adjoined`).
+it, so that one comes first, as does the one before "That will make it harder". All of it is
+general English, read from punctuation and the first word of a sentence; the span never leaves
+the paragraph. Spans chosen in one paragraph that meet are quoted as one snippet, in reading
+order (`adjoined`).
 
 >>> text = 'He said: "We agree. It is a start." Then he left.'
 >>> carried(text, [(0, 19), (20, 35), (36, 50)], 0)

@@ -134,7 +134,6 @@ def plural_subject(previous: str) -> str | None:
     ('the ministers', None)
     >>> plural_subject("How many dockers agreed to work?")  # doctest: +SKIP
     'the dockers'
-
     """
     for token in parsed(previous)[0]:
         if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ in ("NNS", "NNPS")
