@@ -32,7 +32,7 @@ _THERE = re.compile(r"\bthere\b", re.I)
 # "its", or "it" as a subject or object, not the "it" of "it was essential to ..." or "was it hard ...".
 # "it" that ends the question is never that empty one ("Where on the asteroid is it?").
 _IT = re.compile(r"\bits\b|(?<!\bis )(?<!\bwas )\bit\b(?!\s+(?:is|was|will|would|has|had|seems|seemed|takes|took)\b)"
-                 r"|\bit(?=\s*\?*\s*$)", re.I)
+                 r"|\bit(?=[\s?]*$)", re.I)
 _BESIDES = re.compile(r"\b(else|other|others)\b", re.I)  # "Who else ...?", "What other ...?"
 _WHO_SAID_THAT = re.compile(r"^\W*(?:and\s+|but\s+)?who\s+(?:said|says|stated|claimed)\s+(?:that|so|this|it)\W*$", re.I)
 _THEN = re.compile(r"\b(then|at that time)\b", re.I)
