@@ -223,7 +223,8 @@ def _log_changes(changes: Changes, rebuilt: str) -> None:
     log.info("%d articles added, %d changed, %d removed, %d redone, %d unchanged", len(changes.added),
              len(changes.changed), len(changes.removed), len(changes.redone), len(changes.unchanged))
     for doc_id in changes.redone:
-        log.info("%s: redone, its cleaned text changed with other articles (lines repeated across articles)", doc_id)
+        log.info("%s: redone, its cleaned text changed though its file did not "
+                 "(lines repeated across articles, or a newer cleaning rule)", doc_id)
 
 
 def document_hash(doc: Document) -> str:

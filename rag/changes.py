@@ -34,7 +34,7 @@ class Changes:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()  # the file changed
     removed: tuple[str, ...] = ()  # the file is gone, or has no text left
-    redone: tuple[str, ...] = ()  # the file did not change, its cleaned text did (lines repeated across articles)
+    redone: tuple[str, ...] = ()  # the file did not change, its cleaned text did (lines repeated across articles, a new rule)
     unchanged: tuple[str, ...] = ()
 
 

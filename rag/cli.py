@@ -90,7 +90,8 @@ def cmd_index(args) -> int:
             for doc_id in getattr(ch, what) if not report.rebuilt else ():
                 print(f"  {doc_id}: {what}")
     for doc_id in ch.redone:
-        print(f"  {doc_id}: redone, its cleaned text changed with other articles (lines repeated across articles)")
+        print(f"  {doc_id}: redone, its cleaned text changed though its file did not "
+              "(lines repeated across articles, or a newer cleaning rule)")
     for doc_id, lines in report.removed.items():
         print(f"  {doc_id}: removed {len(lines)} boilerplate line(s)")
         if args.verbose:
