@@ -115,7 +115,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         out = _THERE.sub("in " + _cased(places[0], spoken), out, count=1)
     elif len(named_places) == 1:  # or the one place the previous question named ("its Lisbon office")
         out = _THERE.sub("in " + _cased(named_places[0], prior), out, count=1)
-    it = thing(previous) or next((_cased(t, previous) for k, t in asked if k == "place"), None)
+    it = thing(previous) or next((_cased(t, previous) for t in named_places), None)
     if it:  # "it": the thing the previous question was about, else the place it named
         out = _IT.sub(lambda m: it + ("'s" if m.group().lower() == "its" else ""), out, count=1)
     if dates:

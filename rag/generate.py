@@ -96,12 +96,13 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
-        texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
-        # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
-        k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(qi, texts, choice)
-        if k is not None and (qi.defines or about_role(self.idx, qi, int(quoted.sentence_ids[k]))):
-            choice = choice.copy()
-            choice[k] = choice.max() + 1e-6
+        if qi.defines or qi.by_role:
+            texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
+            # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
+            k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(qi, texts, choice)
+            if k is not None and (qi.defines or about_role(self.idx, qi, int(quoted.sentence_ids[k]))):
+                choice = choice.copy()
+                choice[k] = choice.max() + 1e-6
         best = int(np.argmax(choice))
         first = int(quoted.sentence_ids[best])
         sent = self.idx.sentences[first]  # the one to be quoted first

@@ -165,6 +165,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
     calendar = kind == "date" and bool(_CALENDAR.search(asked))
     clock = kind == "date" and bool(_CLOCK.search(asked))
+    age = kind == "number" and bool(_AGE_ASKED.search(asked))
     measure = measured(asked) if kind in ("number", "money") else ""
     from .entities import entities
 
@@ -172,8 +173,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     first = {w for k, t in entities(asked) if k == "person" for w in t.split()[:-1]}
     salient = tuple(t for t in salient_terms(asked) if t not in first)
     return QuestionInfo(question, kind, terms, salient, bool(_NEGATION.search(asked)), settlement,
-                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock,
-                        age=kind == "number" and bool(_AGE_ASKED.search(asked)))
+                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock, age=age)
 
 
 def measured(question: str) -> str:
