@@ -32,6 +32,7 @@ from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candid
                        role_names)
 from .storage import Index
 from .types import Answer, Citation, Passage
+from .withheld import asked, withheld
 
 NOT_FOUND = "The articles do not contain an answer to this question."
 
@@ -60,7 +61,8 @@ class ExtractiveGenerator:
     """Quotes the sentences the judge scores highest, or refuses when the evidence says the
     articles do not answer.
 
-    Refusal, in order: nothing retrieved; the question asks for a kind of thing (a person, a
+    Refusal, in order: the sentence to be quoted says that what is asked is not known ("It did
+    not name a successor.", `says_unknown`); nothing retrieved; the question asks for a kind of thing (a person, a
     date, a figure) that none of the three best sentences holds, or for a figure that the
     sentence to be quoted first does not give (`rule_out`); the confidence is below its
     threshold (or `min_confidence` when set): the judge's alone (the default), or with the reader
@@ -109,9 +111,11 @@ class ExtractiveGenerator:
         typed = bool(quoted.column("typed")[best])
         if asks_speaker(question) and not typed:  # who speaks it may be said beside it
             typed = has_candidate(qi, self.idx.documents[sent.doc_id].text[slice(*quoted_span(self.idx, sent, True))])
-        confidence, reason = self.decide(qi, ev, scores, lambda: self.reader.log_odds(question, sent.text),
+        # "It did not name a successor.": the articles' own word that they do not know comes first
+        unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts))
+        confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
                                          first_typed=typed, first_about=about_role(self.idx, qi, first))
-        return quoted, choice, confidence, reason
+        return quoted, choice, confidence, unknown or reason
 
     def shortlist(self, qi: QuestionInfo, ev: Evidence) -> Evidence:
         """The candidates the choice model reads, with how closely each meets the question (`rag.align`)."""
@@ -217,6 +221,21 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
         return True
     context = paragraph(idx, sentence_id)
     return all(mentions(context, n) for n in role_names(qi.text))
+
+
+def says_unknown(idx: Index, sent, kind: str, typed: bool) -> str:
+    """Why to refuse when the sentence to be quoted, or one it carries (`quoted_span`), says that
+    what is asked is not known ("It did not name a successor.", `rag.withheld`), and the sentence
+    itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
+    would arrive; it left on Friday." answers "When did it leave?"); "" otherwise."""
+    if typed:
+        return ""
+    start, end = quoted_span(idx, sent)
+    for i in doc_sentences(idx)[sent.doc_id]:
+        said = idx.sentences[i]
+        if start <= said.start and said.end <= end and kind in withheld(said.text):
+            return f'the articles say it is not known: "{said.text.strip()}"'
+    return ""
 
 
 def never_stated(figure: str, figures: frozenset[str]) -> bool:

@@ -1,0 +1,114 @@
+"""A sentence + the kind of thing a question asks for -> does the sentence say it is not known?
+
+News says plainly what it does not know: "It did not name a successor.", "She did not say when
+the ambulance would be in place.", "The seller, whose name has not been made public, ...". Asked
+"Who will succeed him?" or "When will the ambulance arrive?", such a sentence is the articles'
+answer: they do not say. Without this, the sentence that shares the most words with the
+question (often that very one) is quoted as if it answered.
+
+What is withheld is read from general English news idioms: a negated verb of saying or naming
+("did not say", "declined to disclose", "has not named") and what follows it ("when", "how
+much", "who", "which company", "the price"); a name, sum or date that "has not been made public"
+or "was not disclosed"; "an undisclosed sum"; "it is unclear why". Each gives the kinds of
+question it leaves unanswered (`rag.question` kinds, with "reason" for "Why ...?" and "manner"
+for "How did ...?").
+
+>>> sorted(withheld("It did not name a successor."))
+['organization', 'person']
+>>> withheld("She did not say when the ambulance would be in place.")
+{'date'}
+>>> withheld("The fee was not disclosed."), withheld("Police said the man, 34, was arrested.")
+({'money'}, set())
+>>> asked("Why did the wheel fail?", "other"), asked("How did it reach France?", "other")
+('reason', 'manner')
+>>> asked("Which manufacturer will supply the turbines?", "other"), asked("What did she say?", "other")
+('which', 'other')
+"""
+
+from __future__ import annotations
+
+import re
+
+# A verb of saying, showing or naming, negated or refused: "did not say", "has not yet
+# disclosed", "declined to name", "would not confirm", "gave no indication of".
+_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+not|n['’]t)|refused to|declined to|"
+        r"(?:was|were) unable to|would neither confirm nor deny)")
+_TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
+         r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
+         r"indicated|comment on|elaborate on|set out|put a figure on)")
+_SAID_NOT = rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b"
+# What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
+_WH = {
+    "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "who": {"person", "organization"},
+    "whom": {"person", "organization"}, "where": {"place"}, "why": {"reason"}, "how": {"manner"},
+}
+_NOUNS = {
+    "date": {"date"}, "time": {"date"}, "timing": {"date"}, "timetable": {"date"}, "timeline": {"date"},
+    "name": {"person", "organization"}, "names": {"person", "organization"}, "identity": {"person", "organization"},
+    "identities": {"person", "organization"}, "price": {"money"}, "cost": {"money"}, "amount": {"money", "number"},
+    "sum": {"money"}, "value": {"money"}, "fee": {"money"}, "figure": {"money", "number"}, "terms": {"money"},
+    "number": {"number"}, "reason": {"reason"}, "reasons": {"reason"}, "cause": {"reason"},
+    "location": {"place"}, "whereabouts": {"place"},
+}
+_WHAT_FOLLOWS = re.compile(
+    r"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>how many|how much|when|whom|who|where|why|how)\b"
+    r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
+    r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
+_NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
+# "whose name has not been made public", "The fee was not disclosed", "terms were not released".
+_PASSIVE = re.compile(
+    r"\b(?P<noun>" + "|".join(_NOUNS) + r")\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?(?:has|have|had|was|were|is|are|will)\s+"
+    r"(?:not|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
+_NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
+_UNDISCLOSED = re.compile(r"\bundisclosed\s+(?:[\w-]+\s+)?(?P<what>sum|amount|fee|price|figure|location|date)\b", re.I)
+_UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
+                      r"|no one knows|nobody knows)\s+(?P<wh>how many|how much|when|whom|who|where|why|how)\b", re.I)
+_NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|\bno date "
+                        r"(?:was|has been|had been|is) (?:set|given)|\bcause (?:is|was|remains|remained) (?:not yet |not |un)known",
+                        re.I)
+
+
+def withheld(sentence: str) -> set[str]:
+    """The kinds of question (`rag.question` kinds, "reason", "manner") that the sentence says the
+    articles cannot answer: empty when it withholds nothing."""
+    kinds: set[str] = set()
+    for m in re.finditer(_SAID_NOT, sentence, re.I):
+        follow = _WHAT_FOLLOWS.match(sentence, m.end())
+        if follow is not None and follow.group("wh"):
+            kinds |= _WH[follow.group("wh").lower()]
+        elif follow is not None and follow.group("noun"):
+            kinds |= _NOUNS[follow.group("noun").lower()]
+        elif _NAMING.search(m.group(0)):  # "did not name a successor", "have not identified the thieves"
+            kinds |= {"person", "organization"}
+        elif follow is not None:
+            kinds |= {"which"}  # "did not say which company": what a "Which ...?" question asks
+    for m in _PASSIVE.finditer(sentence):
+        kinds |= _NOUNS[m.group("noun").lower()]
+    if _NAMED_NOT.search(sentence):
+        kinds |= {"person", "organization"}
+    for m in _UNDISCLOSED.finditer(sentence):
+        kinds |= _NOUNS[m.group("what").lower()]
+    for m in _UNCLEAR.finditer(sentence):
+        kinds |= _WH[m.group("wh").lower()]
+    for m in _NO_REASON.finditer(sentence):
+        kinds |= {"date"} if "date" in m.group(0).lower() else {"reason"}
+    return kinds
+
+
+_WHICH = re.compile(r"^\W*(?:(?:in|on|at|to|from|by|with|for)\s+)?(?:which|what)\s+(?!(?:did|does|do|is|was|were|are|has|have|"
+                    r"had|will|would|can|could|should|might|may)\b)[\w-]+", re.I)
+_REASON = re.compile(r"^\W*(?:why|how come|for what reason)\b", re.I)
+_MANNER = re.compile(r"^\W*how\s+(?:did|does|do|was|were|is|are|had|has|have|will|would|could|can)\b", re.I)
+
+
+def asked(question: str, kind: str) -> str:
+    """The kind a question asks for, as `withheld` names it: its `rag.question` kind, or "reason"
+    ("Why ...?"), "manner" ("How did ...?") or "which" ("Which company ...?") for a question that
+    asks for no kind of entity."""
+    if kind != "other":
+        return kind
+    if _REASON.search(question):
+        return "reason"
+    if _MANNER.search(question):
+        return "manner"
+    return "which" if _WHICH.search(question) else "other"

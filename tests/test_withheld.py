@@ -1,0 +1,74 @@
+"""What a sentence says is not known: the kinds of question it leaves unanswered."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.withheld import asked, withheld
+
+
+@pytest.mark.parametrize("sentence, kinds", [
+    ("The club did not say when the new stadium would open.", {"date"}),
+    ("Officials declined to say how many homes were evacuated.", {"number"}),
+    ("The airline did not disclose how much the jets cost.", {"money", "number"}),
+    ("Police have not identified the driver.", {"person", "organization"}),
+    ("The board has not yet named a new chairman.", {"person", "organization"}),
+    ("The woman, whose name was not released, was taken to hospital.", {"person", "organization"}),
+    ("The victims have not been named.", {"person", "organization"}),
+    ("The brewery was sold for an undisclosed sum.", {"money"}),
+    ("Terms of the deal were not disclosed.", {"money"}),
+    ("The company would not confirm the price.", {"money"}),
+    ("It is unclear why the dam gave way.", {"reason"}),
+    ("The ministry gave no reason for the delay.", {"reason"}),
+    ("Investigators have not said how the fire started.", {"manner"}),
+    ("The council did not say which contractor would rebuild the school.", {"which"}),
+    ("No date has been set for the hearing.", {"date"}),
+])
+def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
+    assert withheld(sentence) == kinds
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mayor said the bridge would reopen in May.",
+    "The minister did not comment.",  # not known: nothing in particular
+    "He said he did not know the driver.",  # a person he did not know, not one the article withholds
+    "The plan was not announced until March.",
+    "She did not say anything new, but named her deputy, Ana Ruiz.",
+])
+def test_a_sentence_that_withholds_nothing(sentence):
+    assert withheld(sentence) == set()
+
+
+@pytest.mark.parametrize("question, kind, expected", [
+    ("Why did the dam give way?", "other", "reason"),
+    ("How did the fire start?", "other", "manner"),
+    ("Which contractor will rebuild the school?", "other", "which"),
+    ("What did the mayor say about the bridge?", "other", "other"),
+    ("When will the stadium open?", "date", "date"),
+])
+def test_what_a_question_asks_for(question, kind, expected):
+    assert asked(question, kind) == expected
+
+
+FERRY = """Ferry operator names new route
+
+Northsound Ferries will open a route between Carrick and the island of Tolsay in June, the company said on Monday.
+
+The company did not say how much the new ferry had cost. Its chief executive, Moira Keld, said the crossing would take 50 minutes.
+
+Northsound has not named a captain for the new ferry.
+"""
+
+
+@pytest.mark.parametrize("question", ["How much did the new ferry cost?", "Who will captain the new ferry?"])
+def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(tmp_path, question):
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    cfg = rag.Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
+    rag.index(config=cfg)
+    a = rag.answer(question, config=cfg)
+    assert a.abstained and a.reason.startswith("the articles say it is not known"), (a.text, a.reason)
+    said = rag.answer("How long will the crossing take?", config=cfg)  # beside it, what is known is answered
+    assert not said.abstained and "50 minutes" in said.text
