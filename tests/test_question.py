@@ -56,6 +56,12 @@ from rag.question import ACCEPTS, analyze, candidates, has_candidate, salient_te
         ("What will the shares be worth in May?", "money"),
         ("What was the company's net profit in the third quarter?", "money"),
         ("What was the profit margin?", "other"),  # a share, not an amount
+        ("How much compensation will the airline pay passengers?", "money"),  # "how much" + a money noun
+        ("How much was the goalkeeper's signing bonus?", "money"),
+        ("How much did the town spend on the festival?", "money"),  # a verb of paying
+        ("What fee did the agency charge?", "money"),
+        ("How much did the price of bread rise?", "number"),  # a rise, not an amount: "how much did the"
+        ("How much did the river rise?", "number"),
         ("What was the total number of visitors?", "number"),
         ("What is the current population of Lyon?", "number"),
         # when / what year
