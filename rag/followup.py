@@ -124,7 +124,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     # words when no pronoun could be resolved (then they are all that anchors the question).
     names = [_cased(unpossessed(t), prior) for k, t in asked]
     if _BESIDES.search(question):  # "Who else was there?": who the answer named is known, and not asked for again
-        names += [_cased(unpossessed(t), reply) for _, t in replied]
+        wanted = analyze(question).accepts  # of the kind asked for: not every date and figure it gave
+        names += [_cased(unpossessed(t), reply) for k, t in replied if not wanted or k in wanted]
     carried = [n for n in _unique(names) if not said(out, n)]
     if out == question:
         carried += [w for w in _WORD.findall(prior) if w.lower() not in _STOP and not said(out, w)

@@ -189,6 +189,9 @@ def test_who_else_carries_whom_the_answer_named_so_that_they_are_not_the_answer_
                {"role": "assistant", "content": "Piotr Nowak met the Danish minister Anna Berg in Oslo [1]."}]
     out = rewrite("Who else was there?", history)
     assert out.startswith("Who else was in Oslo?") and "Anna Berg" in out, out  # "there": the place it named
+    history[1]["content"] = "Piotr Nowak met Anna Berg in Oslo on March 3, 2024, for 40 minutes [1]."
+    out = rewrite("Who else was there?", history)  # whom it named, not every date and figure it gave
+    assert "Anna Berg" in out and "2024" not in out and "40 minutes" not in out, out
 
 
 def test_who_said_that_asks_who_speaks_what_the_answer_quoted_first():
