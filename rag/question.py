@@ -26,6 +26,7 @@ import regex
 from .definition import target
 from .discourse import REPORTING
 from .lexical import tokenize
+from .lexicon import person_noun
 from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, specific
 
 _W = r"(?:which|what)"
@@ -95,6 +96,15 @@ _NAME_BY_ROLE = re.compile(
     rf"|^\W*what(?:['’]s| is| was| are| were) {_ROLE}['’]s (?:full |first |last )?names?\W*$",  # "What is the mayor's name?"
     re.I,
 )
+# The same for any noun for a person (`rag.lexicon`, from WordNet): "What is the name of the notary
+# who ...", "the outside microbiologist the creamery brought in", "Who was the pilot on board?". The
+# role is the word before a preposition, a relative clause, a reduced one ("the creamery") or the end.
+_DET = r"(?:the|a|an|this|that|his|her|its|their|\w+['’]s)"
+_ROLE_END = r"(?=\s+(?:of|at|in|on|for|from|with|to|who|whom|whose|that|which|the|a|an|his|her|its|their)\b|\W*$)"
+_ROLE_HEADS = [
+    re.compile(rf"^\W*(?:who|whom) (?:is|was|are|were) {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
+    re.compile(rf"\bnames? of {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
+]
 # What a role asked for by name is of: one prepositional phrase after it, up to the next
 # preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
 _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|from|by|with|who|whom|that|which|"
@@ -106,6 +116,16 @@ _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "perc
 # current mayor, Isabel Crespo,", "Amara Okafor, president of the union".
 _NAME = r"(\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+){1,2})"
 _TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
+
+
+@lru_cache(maxsize=256)
+def _titled_as(role: str) -> regex.Pattern:
+    """`_TITLED` for one role, any noun for a person: "Mohawk Chief Hendrick, Speaker of their council"."""
+    noun = regex.escape(role)
+    return regex.compile(rf"\b(?i:{noun}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an|their|its|his|her)\s+)?"
+                         rf"(?:[\w’'-]+\s+){{0,2}}?(?i:{noun})\b")
+
+
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
 _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
@@ -163,7 +183,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = asked_part(question)
-    by_role = bool(_NAME_BY_ROLE.search(asked))  # "What is the name of the city's mayor?" asks for a person
+    by_role = role_asked(asked) is not None  # "What is the name of the city's mayor?" asks for a person
     defines = "" if by_role else target(asked)
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
@@ -218,11 +238,31 @@ def role_names(question: str) -> tuple[str, ...]:
     ()
     """
     asked = asked_part(question)
-    role = _NAME_BY_ROLE.search(asked)
+    role = role_asked(asked)
     if role is None:
         return ()
-    complement = _ROLE_OF.match(asked, role.end())
-    return salient_terms(asked[role.start() : complement.end() if complement else role.end()])
+    start, end, _ = role
+    complement = _ROLE_OF.match(asked, end)
+    return salient_terms(asked[start : complement.end() if complement else end])
+
+
+def role_asked(asked: str) -> tuple[int, int, str] | None:
+    """Where a question asks for a person by their role, and the role: (start, end, role noun) of
+    "who is the mayor of" or "the name of the notary who"; None when it asks by no role.
+
+    >>> role_asked("Who is the mayor of Lyon?"), role_asked("What is the name of the notary who sold it?")
+    ((0, 16, 'mayor'), (12, 30, 'notary'))
+    >>> role_asked("What is the name of the river?"), role_asked("Who won?")
+    (None, None)
+    """
+    role = _NAME_BY_ROLE.search(asked)
+    if role is not None:
+        return role.start(), role.end(), re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I)[-1].lower()
+    for pattern in _ROLE_HEADS:
+        m = pattern.search(asked)
+        if m is not None and person_noun(m.group(1)):
+            return m.start(), m.end(), m.group(1).lower()
+    return None
 
 
 def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
@@ -235,11 +275,10 @@ def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
     >>> holding_role(qi, ["Grace Wanjiru won the marathon.", "Race director Tom Hale cut the route."], [2.0, 1.0])
     1
     """
-    role = _NAME_BY_ROLE.search(asked_part(qi.text)) if qi.by_role else None
-    nouns = re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I) if role else []
-    if not nouns:
+    role = role_asked(asked_part(qi.text)) if qi.by_role else None
+    if role is None:
         return None
-    says = [re.search(rf"\b{re.escape(nouns[-1])}", s, re.I) is not None for s in sentences]
+    says = [re.search(rf"\b{re.escape(role[2])}", s, re.I) is not None for s in sentences]
     best = max(range(len(scores)), key=lambda i: scores[i])
     if says[best]:
         return None
@@ -368,8 +407,11 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
     elif "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
     if qi.by_role:  # a name its role stands beside is a person's, whatever the recognizer makes of it
-        titled = [("person", (m.group(1) or m.group(2)).lower()) for m in _TITLED.finditer(sentence)]
-        found += [c for c in titled if c not in found]
+        role = role_asked(asked_part(qi.text))
+        titled = [("person", (m.group(1) or m.group(2)).lower())
+                  for pattern in (_TITLED, *([_titled_as(role[2])] if role else []))
+                  for m in pattern.finditer(sentence)]
+        found += [c for c in dict.fromkeys(titled) if c not in found]
     # Asked who said a quotation, the names inside it are what was said, not who said it.
     asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text
     return [(kind, text) for kind, text in found if not _said(asked, text, kind)]

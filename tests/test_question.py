@@ -339,6 +339,13 @@ def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it
         ("Who is the police chief?", True),
         ("What is the name of the club's owner?", True),
         ("What executive order did the governor sign?", False),  # "executive" alone names no one
+        # any noun for a person (WordNet's, rag.lexicon), before a preposition, a relative clause or the end
+        ("What is the name of the notary who tried to sell the painting?", True),
+        ("What is the name of the outside microbiologist the lab brought in?", True),
+        ("Who was the pilot on the night of the crash?", True),
+        ("What is the name of the river that floods the town?", False),
+        ("What is the name of the router in the lab?", False),  # a device before a worker
+        ("Who were the Normans?", False),
     ],
 )
 def test_a_person_asked_for_by_a_business_role(question: str, by_role: bool) -> None:
