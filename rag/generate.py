@@ -32,7 +32,7 @@ from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candid
                        role_names)
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .withheld import asked, withheld
+from .withheld import asked, leaves_open, withheld
 
 NOT_FOUND = "The articles do not contain an answer to this question."
 
@@ -233,7 +233,7 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool) -> str:
     start, end = quoted_span(idx, sent)
     for i in doc_sentences(idx)[sent.doc_id]:
         said = idx.sentences[i]
-        if start <= said.start and said.end <= end and kind in withheld(said.text):
+        if start <= said.start and said.end <= end and leaves_open(withheld(said.text), kind):
             return f'the articles say it is not known: "{said.text.strip()}"'
     return ""
 

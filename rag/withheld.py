@@ -112,3 +112,16 @@ def asked(question: str, kind: str) -> str:
     if _MANNER.search(question):
         return "manner"
     return "which" if _WHICH.search(question) else "other"
+
+
+def leaves_open(kinds: set[str], kind: str) -> bool:
+    """Do the kinds a sentence withholds (`withheld`) include what a question asks for (`asked`)?
+    A "Which ...?" question ("Which supermarket sold it?", "Which firm built it?") asks for a
+    thing, a place, a person or a body: "did not say where" or "who" leaves it open too.
+
+    >>> leaves_open({"place"}, "which"), leaves_open({"place"}, "date")
+    (True, False)
+    """
+    if kind == "which":
+        return bool(kinds & {"which", "place", "person", "organization"})
+    return kind in kinds

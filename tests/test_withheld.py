@@ -56,11 +56,12 @@ Northsound Ferries will open a route between Carrick and the island of Tolsay in
 
 The company did not say how much the new ferry had cost. Its chief executive, Moira Keld, said the crossing would take 50 minutes.
 
-Northsound has not named a captain for the new ferry.
+Northsound has not named a captain for the new ferry. It has not said where the ferry was built.
 """
 
 
-@pytest.mark.parametrize("question", ["How much did the new ferry cost?", "Who will captain the new ferry?"])
+@pytest.mark.parametrize("question", ["How much did the new ferry cost?", "Who will captain the new ferry?",
+                                      "Which shipyard built the new ferry?"])  # "which": "where" leaves it open
 def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(tmp_path, question):
     import rag
 
