@@ -53,12 +53,14 @@ _MONEY_VERBS = "spend|spent|pay|paid|earn|earned|charge|charged|invest|invested|
 # Checked in order; the first match decides.
 KINDS = [
     # A word or two may qualify the thing measured: "how much development aid", "the annual budget".
-    ("money", re.compile(rf"\bhow much (?:(?!{_AUX}\b)[\w-]+ ){{0,2}}?(?:money|funding|aid|{_MONEY_NOUNS}|(?:did|does|do|will|would|could|can|might|should|has|have|had) .+ (?:{_MONEY_VERBS})|is .+ worth)\b|\bhow much (?:is|was|are|were|will be|would be) (?:the |(?:[\w.-]+ ){{0,3}}?[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})\b|\b{_W} (?:[\w-]+ )?(?:{_MONEY_NOUNS}) (?:did|does|do|was|were|is|are|will|would|has|have|had)\b|\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b|\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))", re.I)),
+    ("money", re.compile(rf"\bhow much (?:(?!{_AUX}\b)[\w-]+ ){{0,2}}?(?:money|funding|aid|{_MONEY_NOUNS}|(?:did|does|do|will|would|could|can|might|should|has|have|had|is|are|was|were) .+ (?:{_MONEY_VERBS})|is .+ worth)\b|\bhow much (?:is|was|are|were|will be|would be) (?:the |(?:[\w.-]+ ){{0,3}}?[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})\b|\b{_W} (?:[\w-]+ )?(?:{_MONEY_NOUNS}) (?:did|does|do|was|were|is|are|will|would|has|have|had)\b|\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b|\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))", re.I)),
     ("number", re.compile(rf"\bhow (?:many|much|large|big|high|long|far|often|old|tall|wide|deep|fast)\b|\b{_W} (?:number|percentage|percent|share|amount|figure|proportion|fraction|population|size|rate)\b|\b{_W} (?:was|is|were|are) the (?:[\w-]+ ){{0,2}}?(?:number|population|size|rate|percentage)\b", re.I)),
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
     ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village|venue|location|birthplace)\b", re.I)),
     ("group", re.compile(rf"\b{_W} (?:nationality|nationalities|ethnicity|ethnic group|religion|language|people)\b|\b{_W} country's\b", re.I)),
-    ("person", re.compile(rf"\b(?:who|whom|whose)\b|\b{_W}(?: \w+)? (?:{PERSON_NOUNS})\b", re.I)),
+    # "who" asks for a person unless it opens a relative clause of a "which"/"what" question
+    # ("Which shop did the people who fell ill use?")
+    ("person", re.compile(rf"^(?:(?!\b{_W}\b).)*?\b(?:who|whom|whose)\b|\b{_W}(?: \w+)? (?:{PERSON_NOUNS})\b", re.I)),
 ]
 # The entity kinds (`rag.entities`) that can answer each kind of question.
 ACCEPTS = {

@@ -59,6 +59,10 @@ from rag.question import ACCEPTS, analyze, candidates, has_candidate, salient_te
         ("How much compensation will the airline pay passengers?", "money"),  # "how much" + a money noun
         ("How much was the goalkeeper's signing bonus?", "money"),
         ("How much did the town spend on the festival?", "money"),  # a verb of paying
+        ("How much is the recall going to cost the dairy?", "money"),
+        ("Which shop did the people who fell ill use?", "other"),  # "who" opens a relative clause
+        ("What did the man who won say?", "other"),
+        ("According to the police, who fired first?", "person"),
         ("What fee did the agency charge?", "money"),
         ("How much did the price of bread rise?", "number"),  # a rise, not an amount: "how much did the"
         ("How much did the river rise?", "number"),
