@@ -98,7 +98,7 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
-        if qi.defines or qi.by_role:
+        if qi.defines or qi.by_role or qi.heads:
             texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
             # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
             k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(qi, texts, choice)

@@ -107,6 +107,20 @@ _ROLE_HEADS = [
     re.compile(rf"^\W*(?:who|whom) (?:is|was|are|were) {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
     re.compile(rf"\bnames? of {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
 ]
+# "Who runs the creamery?", "Who leads the union?": a person asked for by a verb of heading, whom
+# news names beside the role's noun ("its managing director, Tom Ellery") or the verb ("Gus Petrakis,
+# who has owned the diner"). The present tense only: who holds the role now ("Who led the army at
+# Hastings?" asks of an event). Each verb: the nouns and the verb's forms that say its role.
+_HEADS = "head|chief|chief executive|ceo|president|chairman|chairwoman|chairperson|chair|director|leader|boss"
+_HEADING = {
+    "runs": f"{_HEADS}|manager|run|runs|ran|running", "leads": f"{_HEADS}|lead|leads|led|leading",
+    "heads": f"{_HEADS}|heads|headed|heading", "chairs": "chair|chairman|chairwoman|chairperson|chairs|chaired",
+    "manages": "manager|managing director|director|head|chief|manages|managed|managing",
+    "directs": "director|head|chief|directs|directed", "owns": "owner|proprietor|own|owns|owned|owning",
+    "coaches": "coach|head coach|manager|coaches|coached", "edits": "editor|edits|edited",
+    "commands": "commander|chief|commands|commanded", "governs": "governor|governs|governed",
+}
+_LEADS = re.compile(rf"^\W*(?:and\s+|but\s+)?who\s+(?:now\s+|currently\s+)?({'|'.join(_HEADING)})\s+(?=\S)", re.I)
 # What a role asked for by name is of: one prepositional phrase after it, up to the next
 # preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
 _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|from|by|with|who|whom|that|which|"
@@ -122,8 +136,9 @@ _TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAME}|{_NAME},\s+(?:(?:th
 
 @lru_cache(maxsize=256)
 def _titled_as(role: str) -> regex.Pattern:
-    """`_TITLED` for one role, any noun for a person: "Mohawk Chief Hendrick, Speaker of their council"."""
-    noun = regex.escape(role)
+    """`_TITLED` for one role (a regular expression, `role_asked`), any noun for a person: "Mohawk Chief
+    Hendrick, Speaker of their council", "Gus Petrakis, who has owned the diner"."""
+    noun = role  # a regular expression (`role_asked`)
     return regex.compile(rf"\b(?i:{noun}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an|their|its|his|her)\s+)?"
                          rf"(?:[\w’'-]+\s+){{0,2}}?(?i:{noun})\b")
 
@@ -157,6 +172,7 @@ class QuestionInfo:
     given: frozenset[str] = frozenset()  # terms and names the conversation already said (see `given_by`)
     clock: bool = False  # a time of day asked for ("What time ...?"): a day alone does not answer
     age: bool = False  # an age asked for ("How old ...?"): another figure does not answer
+    heads: bool = False  # "Who runs the creamery?": a sentence that says a head's role and names them is quoted first
 
     @property
     def new_terms(self) -> tuple[str, ...]:
@@ -185,7 +201,8 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = asked_part(question)
-    by_role = role_asked(asked) is not None  # "What is the name of the city's mayor?" asks for a person
+    heads = _LEADS.search(asked) is not None  # "Who runs the creamery?": quoted by the head's role
+    by_role = not heads and role_asked(asked) is not None  # "What is the name of the city's mayor?" asks for a person
     defines = "" if by_role else target(asked)
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
     settlement = kind == "place" and bool(_SETTLEMENT.search(_NAME_OF.sub("what ", asked)))
@@ -199,7 +216,8 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     first = {w for k, t in entities(asked) if k == "person" for w in t.split()[:-1]}
     salient = tuple(t for t in salient_terms(asked) if t not in first)
     return QuestionInfo(question, kind, terms, salient, bool(_NEGATION.search(asked)), settlement,
-                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock, age=age)
+                        calendar, by_role, defines, measure, bool(_ELSE.search(asked)), clock=clock, age=age,
+                        heads=heads)
 
 
 def measured(question: str) -> str:
@@ -250,7 +268,8 @@ def role_names(question: str) -> tuple[str, ...]:
 
 def role_asked(asked: str) -> tuple[int, int, str] | None:
     """Where a question asks for a person by their role, and the role: (start, end, role noun) of
-    "who is the mayor of" or "the name of the notary who"; None when it asks by no role.
+    "who is the mayor of" or "the name of the notary who"; for "Who runs the creamery?", the whole
+    question and the nouns of any head's role (a regular expression); None when it asks by no role.
 
     >>> role_asked("Who is the mayor of Lyon?"), role_asked("What is the name of the notary who sold it?")
     ((0, 16, 'mayor'), (12, 30, 'notary'))
@@ -259,11 +278,14 @@ def role_asked(asked: str) -> tuple[int, int, str] | None:
     """
     role = _NAME_BY_ROLE.search(asked)
     if role is not None:
-        return role.start(), role.end(), re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I)[-1].lower()
+        return role.start(), role.end(), re.escape(re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I)[-1].lower())
+    leads = _LEADS.search(asked)
+    if leads is not None:  # the role is of what the verb governs: up to the end of the question
+        return leads.start(), len(asked.rstrip("?!. ")), _HEADING[leads.group(1).lower()]
     for pattern in _ROLE_HEADS:
         m = pattern.search(asked)
         if m is not None and person_noun(m.group(1)):
-            return m.start(), m.end(), m.group(1).lower()
+            return m.start(), m.end(), re.escape(m.group(1).lower())
     return None
 
 
@@ -277,10 +299,10 @@ def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
     >>> holding_role(qi, ["Grace Wanjiru won the marathon.", "Race director Tom Hale cut the route."], [2.0, 1.0])
     1
     """
-    role = role_asked(asked_part(qi.text)) if qi.by_role else None
+    role = role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else None
     if role is None:
         return None
-    says = [re.search(rf"\b{re.escape(role[2])}", s, re.I) is not None for s in sentences]
+    says = [re.search(rf"\b(?:{role[2]})", s, re.I) is not None for s in sentences]
     best = max(range(len(scores)), key=lambda i: scores[i])
     if says[best]:
         return None
@@ -408,7 +430,7 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [("number", (m["age"] or m["beside"]).lower()) for m in _AGE.finditer(sentence)]
     elif "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
-    if qi.by_role:  # a name its role stands beside is a person's, whatever the recognizer makes of it
+    if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it
         role = role_asked(asked_part(qi.text))
         titled = [("person", (m.group(1) or m.group(2)).lower())
                   for pattern in (_TITLED, *([_titled_as(role[2])] if role else []))

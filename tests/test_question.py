@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from rag.mentions import mentions
-from rag.question import ACCEPTS, analyze, candidates, has_candidate, salient_terms
+from rag.question import ACCEPTS, analyze, candidates, has_candidate, holding_role, salient_terms
 
 
 @pytest.mark.parametrize(
@@ -354,6 +354,23 @@ def test_asked_who_said_a_quotation_the_names_inside_it_can_still_be_who_said_it
 )
 def test_a_person_asked_for_by_a_business_role(question: str, by_role: bool) -> None:
     assert analyze(question).by_role is by_role
+
+
+@pytest.mark.parametrize("question, heads", [
+    ("Who runs the family bakery?", True),  # a verb of heading: a sentence saying a head's role is quoted first
+    ("Who chairs the fishermen's association?", True),
+    ("Who led the army at the battle?", False),  # an event, not who holds a role now
+    ("Who is the mayor?", False),  # asked by the role itself
+])
+def test_a_person_asked_for_by_a_verb_of_heading(question: str, heads: bool) -> None:
+    qi = analyze(question)
+    assert qi.heads is heads and not (heads and qi.by_role)
+
+
+def test_a_person_asked_for_by_heading_is_quoted_from_a_sentence_saying_a_heads_role():
+    qi = analyze("Who leads the teachers' union?")
+    texts = ["The teachers' union set up picket lines at dawn.", "Ana Ruiz, the union's president, said talks had failed."]
+    assert holding_role(qi, texts, [2.0, 1.0]) == 1
 
 
 def test_a_person_named_in_full_is_mentioned_by_the_surname():
