@@ -236,12 +236,18 @@ def _digest(path: Path) -> dict:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all: a failed write leaves the old file and no
+    temporary one behind."""
     tmp = Path(f"{path}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _write_jsonl(path: Path, rows) -> None:

@@ -250,3 +250,13 @@ def test_an_int8_index_from_another_export_is_refused(tmp_path, monkeypatch):
     old = {k: v for k, v in built.items() if k != "vectors"}  # from before int8 indexes said which export
     with pytest.raises(IndexMismatchError, match="vectors=None"):
         check_settings({"settings": old}, cfg, tmp_path)
+
+
+def test_a_failed_atomic_write_keeps_the_old_file_and_leaves_no_temporary_one(tmp_path):
+    from rag.storage import _atomic_write
+
+    path = tmp_path / "judge.json"
+    _atomic_write(path, "old")
+    with pytest.raises(TypeError):
+        _atomic_write(path, b"not text")  # a caller's mistake, mid-write
+    assert path.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["judge.json"]
