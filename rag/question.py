@@ -23,25 +23,13 @@ from functools import lru_cache
 
 import regex
 
+from .byrole import PERSON_NOUNS, heading, role_asked, titled_names
 from .definition import target
 from .discourse import REPORTING
 from .lexical import tokenize
-from .lexicon import person_noun
 from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, specific
 
 _W = r"(?:which|what)"
-# Nouns that name a person's role: "which leader", "which king" or "which author" ask for a person
-# in any corpus (and "it" never stands for one, `rag.followup`).
-PERSON_NOUNS = (
-    "person|man|woman|leader|coach|manager|captain|son|daughter|wife|husband|father|mother|brother|"
-    "sister|nephew|niece|uncle|aunt|successor|predecessor|king|queen|emperor|empress|prince|princess|"
-    "president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|"
-    "founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|"
-    "architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|"
-    "spokesperson|director|chairman|chairwoman|chairperson|chief executive|chief|ceo|owner|editor|treasurer|"
-    "lawyer|goalkeeper|striker|referee|judge|prime minister|analyst|economist|expert|researcher|engineer|"
-    "teacher|doctor|nurse|professor|journalist|reporter|prosecutor|candidate|officer"
-)
 # Nouns that name an amount of money, at the head of what is asked: "What is the club's annual
 # budget?", "What was the net profit in May?" (not "the profit margin").
 _MONEY_NOUNS = ("cost|costs|price|prices|budget|salary|wage|wages|fee|fees|fine|fines|revenue|revenues|profit|profits|"
@@ -90,37 +78,6 @@ _AGE = re.compile(r"(?P<age>\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bag
                   r"|\b[A-Z][\w'’-]+,\s+(?P<beside>\d{1,3}),")
 # "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
-# "Who is the Romanian minister?", "What is the name of the city's mayor?": a person's name is
-# asked for by the role they hold, so an organization or a nationality does not answer.
-_ROLE = rf"(?:the|a|an|this|that|his|her|its|their|\w+['’]s) (?:[\w’'-]+ ){{0,3}}?(?:{PERSON_NOUNS})\b"
-_NAME_BY_ROLE = re.compile(
-    rf"^\W*(?:who|whom) (?:is|was|are|were) {_ROLE}|\bnames? of {_ROLE}"
-    rf"|^\W*what(?:['’]s| is| was| are| were) {_ROLE}['’]s (?:full |first |last )?names?\W*$",  # "What is the mayor's name?"
-    re.I,
-)
-# The same for any noun for a person (`rag.lexicon`, from WordNet): "What is the name of the notary
-# who ...", "the outside microbiologist the creamery brought in", "Who was the pilot on board?". The
-# role is the word before a preposition, a relative clause, a reduced one ("the creamery") or the end.
-_DET = r"(?:the|a|an|this|that|his|her|its|their|\w+['’]s)"
-_ROLE_END = r"(?=\s+(?:of|at|in|on|for|from|with|to|who|whom|whose|that|which|the|a|an|his|her|its|their)\b|\W*$)"
-_ROLE_HEADS = [
-    re.compile(rf"^\W*(?:who|whom) (?:is|was|are|were) {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
-    re.compile(rf"\bnames? of {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
-]
-# "Who runs the creamery?", "Who leads the union?": a person asked for by a verb of heading, whom
-# news names beside the role's noun ("its managing director, Tom Ellery") or the verb ("Gus Petrakis,
-# who has owned the diner"). The present tense only: who holds the role now ("Who led the army at
-# Hastings?" asks of an event). Each verb: the nouns and the verb's forms that say its role.
-_HEADS = "head|chief|chief executive|ceo|president|chairman|chairwoman|chairperson|chair|director|leader|boss"
-_HEADING = {
-    "runs": f"{_HEADS}|manager|run|runs|ran|running", "leads": f"{_HEADS}|lead|leads|led|leading",
-    "heads": f"{_HEADS}|heads|headed|heading", "chairs": "chair|chairman|chairwoman|chairperson|chairs|chaired",
-    "manages": "manager|managing director|director|head|chief|manages|managed|managing",
-    "directs": "director|head|chief|directs|directed", "owns": "owner|proprietor|own|owns|owned|owning",
-    "coaches": "coach|head coach|manager|coaches|coached", "edits": "editor|edits|edited",
-    "commands": "commander|chief|commands|commanded", "governs": "governor|governs|governed",
-}
-_LEADS = re.compile(rf"^\W*(?:and\s+|but\s+)?who\s+(?:now\s+|currently\s+)?({'|'.join(_HEADING)})\s+(?=\S)", re.I)
 # What a role asked for by name is of: one prepositional phrase after it, up to the next
 # preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
 _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|from|by|with|who|whom|that|which|"
@@ -128,21 +85,6 @@ _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|fro
 _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){{0,2}}?([\w-]+) (?:of|for|in)\b", re.I)
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
-# A name of two or three capitalised words its role stands beside: "president Amara Okafor", "the
-# current mayor, Isabel Crespo,", "Amara Okafor, president of the union".
-_NAME = r"(\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+){1,2})"
-_TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
-
-
-@lru_cache(maxsize=256)
-def _titled_as(role: str) -> regex.Pattern:
-    """`_TITLED` for one role (a regular expression, `role_asked`), any noun for a person: "Mohawk Chief
-    Hendrick, Speaker of their council", "Gus Petrakis, who has owned the diner"."""
-    noun = role  # a regular expression (`role_asked`)
-    return regex.compile(rf"\b(?i:{noun}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an|their|its|his|her)\s+)?"
-                         rf"(?:[\w’'-]+\s+){{0,2}}?(?i:{noun})\b")
-
-
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
 _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
@@ -201,7 +143,7 @@ def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = asked_part(question)
-    heads = _LEADS.search(asked) is not None  # "Who runs the creamery?": quoted by the head's role
+    heads = heading(asked)  # "Who runs the creamery?": quoted by the head's role
     by_role = not heads and role_asked(asked) is not None  # "What is the name of the city's mayor?" asks for a person
     defines = "" if by_role else target(asked)
     kind = "person" if by_role else "other" if defines else kind  # "Who is Cerar?" asks what he is, not for a name
@@ -264,29 +206,6 @@ def role_names(question: str) -> tuple[str, ...]:
     start, end, _ = role
     complement = _ROLE_OF.match(asked, end)
     return salient_terms(asked[start : complement.end() if complement else end])
-
-
-def role_asked(asked: str) -> tuple[int, int, str] | None:
-    """Where a question asks for a person by their role, and the role: (start, end, role noun) of
-    "who is the mayor of" or "the name of the notary who"; for "Who runs the creamery?", the whole
-    question and the nouns of any head's role (a regular expression); None when it asks by no role.
-
-    >>> role_asked("Who is the mayor of Lyon?"), role_asked("What is the name of the notary who sold it?")
-    ((0, 16, 'mayor'), (12, 30, 'notary'))
-    >>> role_asked("What is the name of the river?"), role_asked("Who won?")
-    (None, None)
-    """
-    role = _NAME_BY_ROLE.search(asked)
-    if role is not None:
-        return role.start(), role.end(), re.escape(re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I)[-1].lower())
-    leads = _LEADS.search(asked)
-    if leads is not None:  # the role is of what the verb governs: up to the end of the question
-        return leads.start(), len(asked.rstrip("?!. ")), _HEADING[leads.group(1).lower()]
-    for pattern in _ROLE_HEADS:
-        m = pattern.search(asked)
-        if m is not None and person_noun(m.group(1)):
-            return m.start(), m.end(), re.escape(m.group(1).lower())
-    return None
 
 
 def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
@@ -431,10 +350,7 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
     elif "number" in accepts:
         found += [("number", f) for f in FIGURE.findall(sentence)]
     if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it
-        role = role_asked(asked_part(qi.text))
-        titled = [("person", (m.group(1) or m.group(2)).lower())
-                  for pattern in (_TITLED, *([_titled_as(role[2])] if role else []))
-                  for m in pattern.finditer(sentence)]
+        titled = [("person", name) for name in titled_names(sentence, role_asked(asked_part(qi.text)))]
         found += [c for c in dict.fromkeys(titled) if c not in found]
     # Asked who said a quotation, the names inside it are what was said, not who said it.
     asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from .entities import entities
-from .question import PERSON_NOUNS, unpossessed
+from .byrole import PERSON_NOUNS
+from .question import unpossessed
 from .roles import parsed
 
 _FRAGMENT = re.compile(r"^\W*(?:and|but|what about|how about)\s+(?P<rest>[^?]+?)\W*$", re.I)  # "And Norway?"

@@ -1,0 +1,28 @@
+"""The role a person is asked for by, and the names a role stands beside."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.byrole import heading, role_asked, titled_names
+
+
+@pytest.mark.parametrize("question, role", [
+    ("Who is the harbour master of Tromsø?", "master"),  # not in the hand-made list: a noun WordNet gives
+    ("What is the name of the lifeguard who saw it?", "lifeguard"),
+    ("Who is the president of the club?", "president"),
+    ("What is the name of the ferry?", None),
+])
+def test_the_role_asked_by(question, role):
+    found = role_asked(question)
+    assert (found and found[2]) == role or (found is None and role is None)
+
+
+def test_a_verb_of_heading_asks_by_the_roles_that_say_it():
+    assert heading("Who runs the bakery?") and heading("Who chairs the board?") and not heading("Who ran the race?")
+    assert role_asked("Who owns the bakery?")[2].startswith("owner")
+
+
+def test_names_beside_a_role_whatever_the_recognizer_says():
+    assert titled_names("The lifeguard, Mira Holt, saw it.", role_asked("Who was the lifeguard on duty?")) == ["mira holt"]
+    assert titled_names("A lifeguard saw it.", role_asked("Who was the lifeguard on duty?")) == []
