@@ -216,11 +216,17 @@ class ExtractiveGenerator:
 
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
-    the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role."""
+    the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role.
+    News names a body in full once and by its last word after: "the commission's chief
+    investigator" is of the Transport Safety Commission where the article names it so."""
     if not qi.by_role:
         return True
-    context = paragraph(idx, sentence_id)
-    return all(mentions(context, n) for n in role_names(qi.text))
+    names, context = role_names(qi.text), paragraph(idx, sentence_id)
+    if all(mentions(context, n) for n in names):
+        return True
+    article = idx.documents[idx.sentences[sentence_id].doc_id].text
+    return (len(names) > 1 and all(mentions(article, n) for n in names)
+            and re.search(rf"\bthe {re.escape(names[-1])}\b", context, re.I) is not None)
 
 
 def says_unknown(idx: Index, sent, kind: str, typed: bool) -> str:

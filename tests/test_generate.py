@@ -292,3 +292,22 @@ def test_who_said_a_quotation_quotes_it_with_whom_the_article_says_spoke_it(tmp_
     assert not a.abstained and "Anna Berg" in a.citations[0].snippet and "Nobody will pay a toll" in a.citations[0].snippet
     plain = rag.answer("Will anybody pay a toll on the bridge?", config=cfg)  # not asked who: the quotation alone
     assert "Anna Berg" not in plain.citations[0].snippet
+
+
+INQUIRY = """Rail inquiry blames missed tests
+
+The Transport Safety Commission published its interim report on the derailment on Tuesday.
+
+"The testing simply did not happen," said Dr. Mara Lind, the commission's chief investigator, at a news conference.
+"""
+
+
+def test_a_body_named_in_full_once_and_by_its_last_word_after_is_what_the_role_is_of(tmp_path):
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "inquiry.txt").write_text(INQUIRY, encoding="utf-8")
+    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
+    rag.index(config=cfg)
+    a = rag.answer("Who is the Transport Safety Commission's chief investigator?", config=cfg)
+    assert not a.abstained and "Mara Lind" in a.citations[0].snippet, (a.text, a.reason)
