@@ -64,15 +64,21 @@ _HEADING = {
 _LEADS = re.compile(rf"^\W*(?:and\s+|but\s+)?who\s+(?:now\s+|currently\s+)?({'|'.join(_HEADING)})\s+(?=\S)", re.I)
 # A name of two or three capitalised words its role stands beside: "president Amara Okafor", "the
 # current mayor, Isabel Crespo,", "Amara Okafor, president of the union".
+# After the role, one word may be the whole name ("14-year-old mother Nyala", "President Obama"),
+# unless it is a day or a month ("the mayor Monday"); before it, a single capitalised word is too
+# often a sentence's first.
 _NAME = r"(\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+){1,2})"
-_TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
+_CALENDAR = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+             r"July|August|September|October|November|December)\b")
+_NAMED = rf"(?!{_CALENDAR})(\p{{Lu}}[\w’'-]+(?:\s+\p{{Lu}}[\w’'-]+){{0,2}})"
+_TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAMED}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
 
 
 @lru_cache(maxsize=256)
 def _titled_as(role: str) -> regex.Pattern:
     """`_TITLED` for one role (a regular expression, `role_asked`), any noun for a person: "Mohawk Chief
     Hendrick, Speaker of their council", "Gus Petrakis, who has owned the diner"."""
-    return regex.compile(rf"\b(?i:{role}),?\s+{_NAME}|{_NAME},\s+(?:(?:the|a|an|their|its|his|her)\s+)?"
+    return regex.compile(rf"\b(?i:{role}),?\s+{_NAMED}|{_NAME},\s+(?:(?:the|a|an|their|its|his|her)\s+)?"
                          rf"(?:[\w’'-]+\s+){{0,2}}?(?i:{role})\b")
 
 

@@ -26,3 +26,8 @@ def test_a_verb_of_heading_asks_by_the_roles_that_say_it():
 def test_names_beside_a_role_whatever_the_recognizer_says():
     assert titled_names("The lifeguard, Mira Holt, saw it.", role_asked("Who was the lifeguard on duty?")) == ["mira holt"]
     assert titled_names("A lifeguard saw it.", role_asked("Who was the lifeguard on duty?")) == []
+
+
+def test_after_its_role_one_word_may_be_the_whole_name_but_not_a_day():
+    assert titled_names("The calf was born to 14-year-old mother Kibo on Sunday.") == ["kibo"]
+    assert titled_names("The mayor Monday rejected the plan.") == []
