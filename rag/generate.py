@@ -62,10 +62,10 @@ class ExtractiveGenerator:
     articles do not answer.
 
     Refusal, in order: the sentence to be quoted says that what is asked is not known ("It did
-    not name a successor.", `says_unknown`); nothing retrieved; the question asks for a kind of thing (a person, a
-    date, a figure) that none of the three best sentences holds, or for a figure that the
-    sentence to be quoted first does not give (`rule_out`); the confidence is below its
-    threshold (or `min_confidence` when set): the judge's alone (the default), or with the reader
+    not name a successor.", `says_unknown`); nothing retrieved; the question asks for a kind of
+    thing (a person, a date, a figure) that none of the three best sentences holds, or for a
+    figure that the sentence to be quoted first does not give (`rule_out`); the confidence is
+    below its threshold (or `min_confidence` when set): the judge's alone (the default), or with the reader
     on, the judge's and the reader's together (`Judge.read`).
     """
 

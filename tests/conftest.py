@@ -50,6 +50,23 @@ def seed_index(seed_config):
 
 
 @pytest.fixture
+def one_article(tmp_path):
+    """Index one article under tmp_path and return its config:
+    `cfg = one_article("bridge.txt", TEXT, max_citations=1)`."""
+
+    def make(name: str, text: str, **settings):
+        import rag
+
+        (tmp_path / "corpus").mkdir()
+        (tmp_path / "corpus" / name).write_text(text, encoding="utf-8")
+        cfg = rag.Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False, **settings)
+        rag.index(config=cfg)
+        return cfg
+
+    return make
+
+
+@pytest.fixture
 def corpus(tmp_path):
     """A writable copy of the seeds, to damage freely."""
     folder = tmp_path / "corpus"

@@ -146,15 +146,12 @@ The talks also covered port fees and a joint research vessel, which Poland hopes
 """
 
 
-def test_a_follow_up_is_answered_by_what_it_adds_not_by_the_names_it_repeats(tmp_path):
+def test_a_follow_up_is_answered_by_what_it_adds_not_by_the_names_it_repeats(one_article):
     """The rewrite puts the previous answer's names into the follow-up; the sentence that answers
     is the one holding what the follow-up adds, not the previous answer naming them again."""
     import rag
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "bergen.txt").write_text(BERGEN, encoding="utf-8")
-    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
-    rag.index(config=cfg)
+    cfg = one_article("bergen.txt", BERGEN)
     first = rag.answer("Who did Anna Berg host in Bergen?", config=cfg)
     assert "Piotr Nowak" in first.text
     history = [{"role": "user", "content": "Who did Anna Berg host in Bergen?"}, {"role": "assistant", "content": first.text}]
@@ -169,13 +166,10 @@ Harbour chief Lena Dahl retired in March after twenty years at the port. She was
 """
 
 
-def test_a_quote_opening_with_a_pronoun_says_whom_it_means_and_nothing_is_quoted_twice(tmp_path):
+def test_a_quote_opening_with_a_pronoun_says_whom_it_means_and_nothing_is_quoted_twice(one_article):
     import rag
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False, max_citations=1)
-    rag.index(config=cfg)
+    cfg = one_article("harbour.txt", HARBOUR, max_citations=1)
     q = "Whom did Tomas Vik replace?"  # the sentence that answers says "She": the one before says who
     a = rag.answer(q, config=cfg)
     assert a.citations[0].snippet.startswith("Harbour chief Lena Dahl") and "She was replaced by Tomas Vik" in a.text
@@ -197,14 +191,11 @@ The council will vote on the purchase in May.
 
 @pytest.mark.parametrize("question", ["Why does the port need a third tugboat, according to Lena Dahl?",
                                       "What did Lena Dahl say about the storms?"])
-def test_a_quotation_that_goes_on_into_a_sentence_quoted_already_stops_before_it(tmp_path, question):
+def test_a_quotation_that_goes_on_into_a_sentence_quoted_already_stops_before_it(one_article, question):
     # the second sentence of a quotation was quoted first, then the first carried on into it
     import rag
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "tugs.txt").write_text(TUGS, encoding="utf-8")
-    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
-    rag.index(config=cfg)
+    cfg = one_article("tugs.txt", TUGS)
     every = rag.answer(question, config=cfg.with_(max_citations=3, answer_ratio=0.0001))
     spans = sorted((c.start, c.end) for c in every.citations)
     assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))  # no text quoted twice
@@ -281,13 +272,10 @@ Piotr Nowak, the council's treasurer, spoke after her. The bridge cost 40 millio
 """
 
 
-def test_who_said_a_quotation_quotes_it_with_whom_the_article_says_spoke_it(tmp_path):
+def test_who_said_a_quotation_quotes_it_with_whom_the_article_says_spoke_it(one_article):
     import rag
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
-    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
-    rag.index(config=cfg)
+    cfg = one_article("bridge.txt", BRIDGE)
     a = rag.answer('Who said "Nobody will pay a toll."?', config=cfg)
     assert not a.abstained and "Anna Berg" in a.citations[0].snippet and "Nobody will pay a toll" in a.citations[0].snippet
     plain = rag.answer("Will anybody pay a toll on the bridge?", config=cfg)  # not asked who: the quotation alone
@@ -302,12 +290,9 @@ The Transport Safety Commission published its interim report on the derailment o
 """
 
 
-def test_a_body_named_in_full_once_and_by_its_last_word_after_is_what_the_role_is_of(tmp_path):
+def test_a_body_named_in_full_once_and_by_its_last_word_after_is_what_the_role_is_of(one_article):
     import rag
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "inquiry.txt").write_text(INQUIRY, encoding="utf-8")
-    cfg = Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
-    rag.index(config=cfg)
+    cfg = one_article("inquiry.txt", INQUIRY)
     a = rag.answer("Who is the Transport Safety Commission's chief investigator?", config=cfg)
     assert not a.abstained and "Mara Lind" in a.citations[0].snippet, (a.text, a.reason)

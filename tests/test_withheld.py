@@ -62,13 +62,10 @@ Northsound has not named a captain for the new ferry. It has not said where the 
 
 @pytest.mark.parametrize("question", ["How much did the new ferry cost?", "Who will captain the new ferry?",
                                       "Which shipyard built the new ferry?"])  # "which": "where" leaves it open
-def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(tmp_path, question):
+def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(one_article, question):
     import rag
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "ferry.txt").write_text(FERRY, encoding="utf-8")
-    cfg = rag.Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
-    rag.index(config=cfg)
+    cfg = one_article("ferry.txt", FERRY)
     a = rag.answer(question, config=cfg)
     assert a.abstained and a.reason.startswith("the articles say it is not known"), (a.text, a.reason)
     said = rag.answer("How long will the crossing take?", config=cfg)  # beside it, what is known is answered
