@@ -61,12 +61,12 @@ class ExtractiveGenerator:
     """Quotes the sentences the judge scores highest, or refuses when the evidence says the
     articles do not answer.
 
-    Refusal, in order: the sentence to be quoted says that what is asked is not known ("It did
-    not name a successor.", `says_unknown`); nothing retrieved; the question asks for a kind of
+    Refusal, in order: nothing retrieved; the sentence to be quoted says that what is asked is
+    not known ("It did not name a successor.", `says_unknown`); the question asks for a kind of
     thing (a person, a date, a figure) that none of the three best sentences holds, or for a
     figure that the sentence to be quoted first does not give (`rule_out`); the confidence is
-    below its threshold (or `min_confidence` when set): the judge's alone (the default), or with the reader
-    on, the judge's and the reader's together (`Judge.read`).
+    below its threshold (or `min_confidence` when set): the judge's alone (the default), or with
+    the reader on, the judge's and the reader's together (`Judge.read`).
     """
 
     def __init__(self, idx: Index, cfg: Config):
