@@ -21,6 +21,7 @@ from .discourse import REPORTING
 from .lexical import tokenize
 from .mentions import FIGURE, mentions
 from .question import _NEGATION, QuestionInfo, has_candidate
+from .spelling import corpus_words, respelled
 from .storage import Index
 from .types import Passage
 
@@ -72,7 +73,8 @@ def gather(idx: Index, qi: QuestionInfo, q_vec: np.ndarray, passages: list[Passa
     dense_z = (dense - reference.mean()) / (reference.std() or 1.0)
     weight = new_term_weights(idx, qi)
     total = sum(weight.values()) or 1.0
-    salient = qi.new_salient
+    words = corpus_words(idx)
+    salient = tuple(respelled(t, words) for t in qi.new_salient)  # "parisien": the articles' "parisian"
     top_idf = max_idf(idx)
     rows = []
     for sid, r, d, dz in zip(ids.tolist(), ranks.tolist(), dense.tolist(), dense_z.tolist()):
