@@ -68,9 +68,9 @@ _LEADS = re.compile(rf"^\W*(?:and\s+|but\s+)?who\s+(?:now\s+|currently\s+)?({'|'
 # unless it is a day or a month ("the mayor Monday"); before it, a single capitalised word is too
 # often a sentence's first.
 _NAME = r"(\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+){1,2})"
-_CALENDAR = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+_DAY_OR_MONTH = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
              r"July|August|September|October|November|December)\b")
-_NAMED = rf"(?!{_CALENDAR})(\p{{Lu}}[\w’'-]+(?:\s+\p{{Lu}}[\w’'-]+){{0,2}})"
+_NAMED = rf"(?!{_DAY_OR_MONTH})(\p{{Lu}}[\w’'-]+(?:\s+\p{{Lu}}[\w’'-]+){{0,2}})"
 _TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAMED}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
 
 
@@ -95,6 +95,7 @@ def titled_names(sentence: str, role: tuple[int, int, str] | None = None) -> lis
     return [(m.group(1) or m.group(2)).lower() for pattern in patterns for m in pattern.finditer(sentence)]
 
 
+@lru_cache(maxsize=1024)  # asked again for every candidate sentence of a by-role question (`rag.question.candidates`)
 def role_asked(asked: str) -> tuple[int, int, str] | None:
     """Where a question asks for a person by their role, and the role: (start, end, a regular
     expression for the role) of "who is the mayor of" or "the name of the notary who" (the noun);

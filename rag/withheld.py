@@ -36,7 +36,7 @@ _NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
          r"indicated|comment on|elaborate on|set out|put a figure on)")
-_SAID_NOT = rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b"
+_SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {
     "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "who": {"person", "organization"},
@@ -72,7 +72,7 @@ def withheld(sentence: str) -> set[str]:
     """The kinds of question (`rag.question` kinds, "reason", "manner") that the sentence says the
     articles cannot answer: empty when it withholds nothing."""
     kinds: set[str] = set()
-    for m in re.finditer(_SAID_NOT, sentence, re.I):
+    for m in _SAID_NOT.finditer(sentence):
         follow = _WHAT_FOLLOWS.match(sentence, m.end())
         if follow is not None and follow.group("wh"):
             kinds |= _WH[follow.group("wh").lower()]
