@@ -111,6 +111,8 @@ class ExtractiveGenerator:
         typed = bool(quoted.column("typed")[best])
         if asks_speaker(question) and not typed:  # who speaks it may be said beside it
             typed = has_candidate(qi, self.idx.documents[sent.doc_id].text[slice(*quoted_span(self.idx, sent, True))])
+        if qi.calendar and not typed:  # the year asked for may come in a runner-up quoted with it
+            typed = bool(quoted.column("typed")[self.choose(choice)].any())
         # "It did not name a successor.": the articles' own word that they do not know comes first
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts))
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
@@ -275,7 +277,8 @@ def quoted_span(idx, sent, speaker: bool = False) -> tuple[int, int]:
 FIGURES = ("number", "money", "date")
 # Asked for a figure, a sentence without one cannot answer; asked for a date, a sentence may
 # still place the answer in time with words the recognizer misses, and quoting it first, where
-# runners-up hold one, was measured to cost more right answers than it saved wrong ones (README).
+# runners-up hold one, was measured to cost more right answers than it saved wrong ones (README);
+# but asked for a point in the calendar ("In what year ...?"), only a year, month or day gives it.
 COUNTS = ("number", "money")
 
 
@@ -286,7 +289,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
     names everything the question names (a figure for Croatia does not answer one on Slovenia).
     Only the three best sentences count, and a question for a figure or an amount is not
     answered when the sentence to be quoted first (`first_typed`: the choice model's best) holds
-    none, nor one for a person asked for by their role ("Who is the mayor?") when it names no
+    none, nor one for a point in the calendar ("In what year ...?") when no sentence to be quoted
+    gives one, nor one for a person asked for by their role ("Who is the mayor?") when it names no
     one or is not about what the role is of (`first_about`: "Who is the president of Serbia?" is
     not answered by a sentence on the Commission's president). A question that names a figure no
     article states
@@ -307,6 +311,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
         return f"no sentence found holds the {qi.kind} asked for"
     if qi.kind in COUNTS and not first_typed:
         return f"the sentence that answers best gives no {qi.kind}"
+    if qi.calendar and not first_typed:  # "In what year ...?" is not answered by sentences with no year
+        return "the sentences that answer best give no date in the calendar"
     if qi.by_role and not first_typed:  # "Who is the mayor?" asks for a name, not for the role again
         return "the sentence that answers best names no one"
     if qi.more and qi.accepts and not first_typed:  # "Who else was there?": not the one already named

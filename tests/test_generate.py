@@ -85,6 +85,7 @@ def test_rule_out(question, typed, typed_about, scores, reason):
         ("How many people came to Lyon?", "the sentence that answers best gives no number"),
         ("How much did the bridge cost?", "the sentence that answers best gives no money"),
         ("When did Lyon vote?", ""),  # a date may be told in words the recognizer misses
+        ("In what year did Lyon vote?", "the sentences that answer best give no date in the calendar"),
         ("Who is the mayor of Lyon?", "the sentence that answers best names no one"),
         ("What was the name of the bridge's architect?", "the sentence that answers best names no one"),
         ("Who signed the bill?", ""),
@@ -296,3 +297,26 @@ def test_a_body_named_in_full_once_and_by_its_last_word_after_is_what_the_role_i
     cfg = one_article("inquiry.txt", INQUIRY)
     a = rag.answer("Who is the Transport Safety Commission's chief investigator?", config=cfg)
     assert not a.abstained and "Mara Lind" in a.citations[0].snippet, (a.text, a.reason)
+
+
+CRANE = """Harbour crane returns to Tessby
+
+The old harbour crane at Tessby was built by a Glasgow firm to unload coal ships.
+
+It was moved to a museum in 1987 and returned to the quay in March 2024, after a restoration that cost the town council 400,000 pounds.
+
+Volunteers repainted it in its original green.
+"""
+
+
+def test_a_year_asked_for_is_not_answered_by_a_quote_that_gives_none(one_article):
+    """"In what year ...?" asks for a point in the calendar: the sentence that says the crane was
+    built, with no year, does not answer it, though the next one gives two years of other things."""
+    import rag
+
+    cfg = one_article("crane.txt", CRANE)
+    built = rag.answer("In what year was the harbour crane at Tessby built?", config=cfg)
+    assert built.abstained and "no date in the calendar" in built.reason
+    moved = rag.answer("In what year was the Tessby crane moved to a museum?", config=cfg)
+    assert not moved.abstained and "1987" in moved.text
+    assert not rag.answer("When was the crane at Tessby built?", config=cfg).abstained  # "When" may be told otherwise
