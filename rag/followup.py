@@ -19,7 +19,7 @@ import re
 
 from .entities import entities
 from .question import analyze, asked_part, unpossessed
-from .referents import HE, SHE, named_in, plural_subject, pronoun_of, said, subject, swapped, thing
+from .referents import HE, SHE, counted, named_in, plural_subject, pronoun_of, said, subject, swapped, thing
 
 # "her" is a person where it ends a phrase ("thank her", "tell her about"), a possessive before a
 # noun ("her job"), which _POSSESSIVE reads.
@@ -100,10 +100,10 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     if people:
         out = _PERSON.sub(lambda m: _cased(people[0], spoken), out, count=1)
         out = _POSSESSIVE.sub(lambda m: _cased(people[0], spoken) + "'s", out, count=1)
-    # "they": the people the previous question asked about ("What did the ministers agree?"),
-    # else a people it named ("the Normans")
+    # "they": the people the previous question asked about ("What did the ministers agree?"), or
+    # the things it counted ("How many lead service lines ...?"), else a people it named ("the Normans")
     peoples = (_cased(t, prior) for k, t in asked if k == "group" and t.endswith("s"))
-    they = plural_subject(asked_part(prior)) or next(peoples, None)
+    they = plural_subject(asked_part(prior)) or counted(asked_part(prior)) or next(peoples, None)
     pair = people[:2]
     if len(pair) == 1 and about and not said(pair[0], about.split()[-1]):
         pair.append(about)  # "they" after "Which chancellor did Cerar speak with?": Kern and Cerar

@@ -148,6 +148,22 @@ def plural_subject(previous: str) -> str | None:
     return None
 
 
+# "How many lead service lines does ...": what it counts, a plural noun and up to three words before it.
+_COUNTED = re.compile(r"^\W*how many ((?:[\w'’-]+ ){0,3}?[\w'’-]*(?:s|people|men|children))\b(?= (?:did|does|do|are|were|have|has|had|will|"
+                      r"would|can|could|should|must|might)\b)", re.I)
+
+
+def counted(previous: str) -> str | None:
+    """What "they" or "them" stands for after a question that counted things ("How many lead
+    service lines does the district still have?": 'the lead service lines'), people or not.
+
+    >>> counted("How many lead service lines does the district still have?"), counted("How many were hurt?")
+    ('the lead service lines', None)
+    """
+    m = _COUNTED.search(previous)
+    return "the " + m.group(1) if m else None
+
+
 # People in the plural, by how English makes nouns of agents ("dockers", "protesters", "residents",
 # "scientists", "politicians", "refugees") and the common plurals that have no such ending.
 _AGENTS = re.compile(r"(?!\w+ments$)\w{3,}(?:ers|ors|ists|ians|ants|ents|ees|eers)")

@@ -160,6 +160,12 @@ def test_they_are_the_previous_questions_plural_subject():
     assert rewrite("And who speaks for them?", history).startswith("And who speaks for the dockers?")
     history[0]["content"] = "How many nurses left the ward in Bergen?"
     assert rewrite("Why did they leave?", history).startswith("Why did the nurses leave?")
+    # the things a question counted, people or not, and not the one person its answer named
+    history[0]["content"] = "How many diesel buses does the Bergen transit company still run?"
+    history[1]["content"] = "Ola Nordmann said the company still runs 140 diesel buses [1]."
+    assert rewrite("By when will it replace them?", history).startswith(
+        "By when will the Bergen transit company replace the diesel buses?")
+    history[1]["content"] = "Higher quotas, said Ola Nordmann [1]."
     history[0]["content"] = "Where did Anna Berg's parents come from?"
     assert rewrite("What did they do in Bergen?", history).startswith("What did Anna Berg's parents do in Bergen?")
     history[1]["content"] = "Anna Berg said they demanded quotas [1]."
