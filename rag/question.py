@@ -38,10 +38,26 @@ _MONEY_NOUNS = ("cost|costs|price|prices|budget|salary|wage|wages|fee|fees|fine|
 _AUX = r"(?:did|does|do|is|was|were|are|will|would|could|can|might|should|has|have|had|the|a|an)"
 # Verbs whose "how much" is an amount of money: "How much did she spend?", "... fetch at auction?"
 _MONEY_VERBS = "spend|spent|pay|paid|earn|earned|charge|charged|invest|invested|owe|owed|fetch|fetched|cost"
+# The ways a question asks for an amount of money, each an alternative of `_MONEY_ASKED`.
+_MONEY_FORMS = (
+    # "How much (development) aid ...?", "How much did she spend?", "How much is the house worth?":
+    # a word or two may qualify the thing measured
+    rf"\bhow much (?:(?!{_AUX}\b)[\w-]+ ){{0,2}}?(?:money|funding|aid|{_MONEY_NOUNS}|"
+    rf"(?:did|does|do|will|would|could|can|might|should|has|have|had|is|are|was|were) .+ (?:{_MONEY_VERBS})|is .+ worth)\b",
+    # "How much is the coach's annual salary?"
+    rf"\bhow much (?:is|was|are|were|will be|would be) (?:the |(?:[\w.-]+ ){{0,3}}?[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})\b",
+    # "What fee did the club pay?"
+    rf"\b{_W} (?:[\w-]+ )?(?:{_MONEY_NOUNS}) (?:did|does|do|was|were|is|are|will|would|has|have|had)\b",
+    # "What is the painting worth?"
+    rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b",
+    # "What was the net profit in May?", not "What was the profit margin?"
+    rf"\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})"
+    r"(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))",
+)
+_MONEY_ASKED = re.compile("|".join(_MONEY_FORMS), re.I)
 # Checked in order; the first match decides.
 KINDS = [
-    # A word or two may qualify the thing measured: "how much development aid", "the annual budget".
-    ("money", re.compile(rf"\bhow much (?:(?!{_AUX}\b)[\w-]+ ){{0,2}}?(?:money|funding|aid|{_MONEY_NOUNS}|(?:did|does|do|will|would|could|can|might|should|has|have|had|is|are|was|were) .+ (?:{_MONEY_VERBS})|is .+ worth)\b|\bhow much (?:is|was|are|were|will be|would be) (?:the |(?:[\w.-]+ ){{0,3}}?[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})\b|\b{_W} (?:[\w-]+ )?(?:{_MONEY_NOUNS}) (?:did|does|do|was|were|is|are|will|would|has|have|had)\b|\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b|\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))", re.I)),
+    ("money", _MONEY_ASKED),
     ("number", re.compile(rf"\bhow (?:many|much|large|big|high|long|far|often|old|tall|wide|deep|fast)\b|\b{_W} (?:number|percentage|percent|share|amount|figure|proportion|fraction|population|size|rate)\b|\b{_W} (?:was|is|were|are) the (?:[\w-]+ ){{0,2}}?(?:number|population|size|rate|percentage)\b", re.I)),
     ("date", re.compile(rf"^\W*when\b|\b(?:and|but|so) when\b|\b{_W} (?:date|day|year|years|month|time|decade|century|period|era)\b|\bsince when\b|\bhow long ago\b", re.I)),
     ("place", re.compile(rf"^\W*where\b|\b(?:and|but|so) where\b|\b{_W} (?:city|cities|town|country(?!['’]s)|countries|place|capital|venue|region|state|province|continent|island|river|area|nation|village|location|port|border)\b|\b{_W} (?:is|was|are|were) the (?:capital|city|town|village|venue|location|birthplace)\b", re.I)),
