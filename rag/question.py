@@ -104,6 +104,8 @@ _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "perc
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
 _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
+# "How many ...?" counts things, which the figures of a date do not ("How many years ...?" may be told by them).
+_COUNT_ASKED = re.compile(r"\bhow many (?!(?:\w+ )?(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times)\b)", re.I)
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -366,7 +368,12 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
     if qi.age:  # "a 44-year-old teacher", "Raman, 41,": an age, not any figure
         found = [("number", (m["age"] or m["beside"]).lower()) for m in _AGE.finditer(sentence)]
     elif "number" in accepts:
-        found += [("number", f) for f in FIGURE.findall(sentence)]
+        figures = FIGURE.findall(sentence)
+        if _COUNT_ASKED.search(qi.text):  # "How many councillors ...?" is not answered by "January 1, 2027"
+            dated = {f for kind, text in entities(sentence) if kind == "date" and _CALENDAR_WORDS.search(text)
+                     for f in FIGURE.findall(text)}
+            figures = [f for f in figures if f not in dated]
+        found += [("number", f) for f in figures]
     if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it
         titled = [("person", name) for name in titled_names(sentence, role_asked(asked_part(qi.text)))]
         found += [c for c in dict.fromkeys(titled) if c not in found]
