@@ -6,12 +6,13 @@ the ambulance would be in place.", "The seller, whose name has not been made pub
 answer: they do not say. Without this, the sentence that shares the most words with the
 question (often that very one) is quoted as if it answered.
 
-What is withheld is read from general English news idioms: a negated verb of saying or naming
-("did not say", "declined to disclose", "has not named") and what follows it ("when", "how
-much", "who", "which company", "the price"); a name, sum or date that "has not been made public"
-or "was not disclosed"; "an undisclosed sum"; "it is unclear why". Each gives the kinds of
-question it leaves unanswered (`rag.question` kinds, with "reason" for "Why ...?" and "manner"
-for "How did ...?").
+What is withheld is read from general English news idioms: a negated verb of saying, naming or
+deciding ("did not say", "declined to disclose", "has not named", "has not decided") and what
+follows it ("when", "how much", "who", "whether", "which company", "the price"); a name, sum or
+date that "has not been made public" or "was not disclosed"; "an undisclosed sum"; "it is
+unclear why", "it is not yet known whether". Each gives the kinds of question it leaves
+unanswered (`rag.question` kinds, with "reason" for "Why ...?", "manner" for "How did ...?" and
+"whether" for a question answered yes or no).
 
 >>> sorted(withheld("It did not name a successor."))
 ['organization', 'person']
@@ -35,12 +36,13 @@ _NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+
         r"(?:was|were) unable to|would neither confirm nor deny)")
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
-         r"indicated|comment on|elaborate on|set out|put a figure on)")
+         r"indicated|comment on|elaborate on|set out|put a figure on|decide|decided|determine|determined)")
 _SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {
     "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "who": {"person", "organization"},
     "whom": {"person", "organization"}, "where": {"place"}, "why": {"reason"}, "how": {"manner"},
+    "whether": {"whether"},
 }
 _NOUNS = {
     "date": {"date"}, "time": {"date"}, "timing": {"date"}, "timetable": {"date"}, "timeline": {"date"},
@@ -51,7 +53,7 @@ _NOUNS = {
     "location": {"place"}, "whereabouts": {"place"},
 }
 _WHAT_FOLLOWS = re.compile(
-    r"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>how many|how much|when|whom|who|where|why|how)\b"
+    r"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>how many|how much|when|whom|who|where|why|how|whether)\b"
     r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
     r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
 _NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
@@ -61,8 +63,8 @@ _PASSIVE = re.compile(
     r"(?:not|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
 _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
 _UNDISCLOSED = re.compile(r"\bundisclosed\s+(?:[\w-]+\s+)?(?P<what>sum|amount|fee|price|figure|location|date)\b", re.I)
-_UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
-                      r"|no one knows|nobody knows)\s+(?P<wh>how many|how much|when|whom|who|where|why|how)\b", re.I)
+_UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also\s+|still\s+)?(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
+                      r"|no one knows|nobody knows)\s+(?P<wh>how many|how much|when|whom|who|where|why|how|whether)\b", re.I)
 _NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|\bno date "
                         r"(?:was|has been|had been|is) (?:set|given)|\bcause (?:is|was|remains|remained) (?:not yet |not |un)known",
                         re.I)
@@ -98,19 +100,23 @@ def withheld(sentence: str) -> set[str]:
 _WHICH = re.compile(r"^\W*(?:(?:in|on|at|to|from|by|with|for)\s+)?(?:which|what)\s+(?!(?:did|does|do|is|was|were|are|has|have|"
                     r"had|will|would|can|could|should|might|may)\b)[\w-]+", re.I)
 _REASON = re.compile(r"^\W*(?:why|how come|for what reason)\b", re.I)
+# "Will the trainees get the bonus?": a yes or no, which "It is not known whether ..." leaves open.
+_YES_NO = re.compile(r"^\W*(?:will|would|is|are|was|were|does|do|did|has|have|had|can|could|should|may|might|must)\b", re.I)
 _MANNER = re.compile(r"^\W*how\s+(?:did|does|do|was|were|is|are|had|has|have|will|would|could|can)\b", re.I)
 
 
 def asked(question: str, kind: str) -> str:
     """The kind a question asks for, as `withheld` names it: its `rag.question` kind, or "reason"
-    ("Why ...?"), "manner" ("How did ...?") or "which" ("Which company ...?") for a question that
-    asks for no kind of entity."""
+    ("Why ...?"), "manner" ("How did ...?"), "whether" ("Will she stand again?") or "which"
+    ("Which company ...?") for a question that asks for no kind of entity."""
     if kind != "other":
         return kind
     if _REASON.search(question):
         return "reason"
     if _MANNER.search(question):
         return "manner"
+    if _YES_NO.search(question):
+        return "whether"
     return "which" if _WHICH.search(question) else "other"
 
 

@@ -23,6 +23,9 @@ from rag.withheld import asked, withheld
     ("Investigators have not said how the fire started.", {"manner"}),
     ("The council did not say which contractor would rebuild the school.", {"which"}),
     ("No date has been set for the hearing.", {"date"}),
+    ("It is still not known whether the school will reopen.", {"whether"}),
+    ("The club has not yet decided whether to sell the ground.", {"whether"}),
+    ("The council has not decided when the road will reopen.", {"date"}),
 ])
 def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
     assert withheld(sentence) == kinds
@@ -45,6 +48,8 @@ def test_a_sentence_that_withholds_nothing(sentence):
     ("Which contractor will rebuild the school?", "other", "which"),
     ("What did the mayor say about the bridge?", "other", "other"),
     ("When will the stadium open?", "date", "date"),
+    ("Will the school reopen?", "other", "whether"),  # a yes or no
+    ("Has the club sold the ground?", "other", "whether"),
 ])
 def test_what_a_question_asks_for(question, kind, expected):
     assert asked(question, kind) == expected
@@ -57,11 +62,13 @@ Northsound Ferries will open a route between Carrick and the island of Tolsay in
 The company did not say how much the new ferry had cost. Its chief executive, Moira Keld, said the crossing would take 50 minutes.
 
 Northsound has not named a captain for the new ferry. It has not said where the ferry was built.
+
+It is not yet known whether the old ferry, the Tolsay Maid, will be sold.
 """
 
 
 @pytest.mark.parametrize("question", ["How much did the new ferry cost?", "Who will captain the new ferry?",
-                                      "Which shipyard built the new ferry?"])  # "which": "where" leaves it open
+                                      "Which shipyard built the new ferry?", "Will the Tolsay Maid be sold?"])  # "which": "where" leaves it open
 def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(one_article, question):
     import rag
 
