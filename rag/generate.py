@@ -28,8 +28,8 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, mentions, period
-from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candidate, holding_role, names_nothing,
-                       role_names)
+from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candidate, holding_role, later_mentions,
+                       names_nothing, role_names, role_span)
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .withheld import asked, leaves_open, withheld
@@ -219,16 +219,23 @@ class ExtractiveGenerator:
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
     the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role.
-    News names a body in full once and by its last word after: "the commission's chief
-    investigator" is of the Transport Safety Commission where the article names it so."""
+    News names a body in full once and by a common noun after (`rag.question.later_mentions`):
+    "the commission's chief investigator" is of the Transport Safety Commission, and "the
+    agency's project manager for the scheme" of the Environment Agency's Ellisford scheme, where
+    the article names them so."""
     if not qi.by_role:
         return True
     names, context = role_names(qi.text), paragraph(idx, sentence_id)
     if all(mentions(context, n) for n in names):
         return True
     article = idx.documents[idx.sentences[sentence_id].doc_id].text
-    return (len(names) > 1 and all(mentions(article, n) for n in names)
-            and re.search(rf"\bthe {re.escape(names[-1])}\b", context, re.I) is not None)
+    runs = later_mentions(role_span(qi.text))
+    named = {w for words, _ in runs for w in words}
+    return all(mentions(context, n) for n in names if n not in named) and all(
+        all(mentions(context, w) for w in words)
+        or (all(mentions(article, w) for w in words)
+            and any(re.search(rf"\bthe {re.escape(noun)}\b", context, re.I) for noun in nouns))
+        for words, nouns in runs)
 
 
 def says_unknown(idx: Index, sent, kind: str, typed: bool) -> str:

@@ -299,6 +299,26 @@ def test_a_body_named_in_full_once_and_by_its_last_word_after_is_what_the_role_i
     assert not a.abstained and "Mara Lind" in a.citations[0].snippet, (a.text, a.reason)
 
 
+FLOOD = """Tessby flood scheme approved
+
+Councillors approved the Environment Agency's plan to protect Tessby from the River Lune on Thursday.
+
+"The storage area is the heart of the design," said Gareth Hume, the agency's project manager for the scheme.
+"""
+
+
+def test_a_thing_a_name_qualifies_is_named_by_its_noun_after(one_article):
+    """"the Tessby scheme" is "the scheme" once the article has named Tessby, as the Environment
+    Agency is "the agency"."""
+    import rag
+
+    cfg = one_article("flood.txt", FLOOD)
+    a = rag.answer("Who is the Environment Agency's project manager for the Tessby scheme?", config=cfg)
+    assert not a.abstained and "Gareth Hume" in a.citations[0].snippet, (a.text, a.reason)
+    other = rag.answer("Who is the Environment Agency's project manager for the Carlow scheme?", config=cfg)
+    assert other.abstained  # Carlow: no article names it
+
+
 CRANE = """Harbour crane returns to Tessby
 
 The old harbour crane at Tessby was built by a Glasgow firm to unload coal ships.
