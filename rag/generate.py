@@ -27,9 +27,9 @@ from .errors import ConfigError, LLMError
 from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, paragraph
 from .judge import load as load_judge
 from .lexical import tokenize
-from .mentions import FIGURE, mentions, period
-from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candidate, holding_role, later_mentions,
-                       names_nothing, role_names, role_span)
+from .mentions import FIGURE, later_mentions, mentions, period
+from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candidate, holding_role, names_nothing,
+                       role_names, role_span)
 from .storage import Index
 from .types import Answer, Citation, Passage
 from .withheld import asked, leaves_open, withheld
@@ -229,7 +229,7 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     if all(mentions(context, n) for n in names):
         return True
     article = idx.documents[idx.sentences[sentence_id].doc_id].text
-    runs = later_mentions(role_span(qi.text))
+    runs = later_mentions(role_span(qi.text), set(names))
     named = {w for words, _ in runs for w in words}
     return all(mentions(context, n) for n in names if n not in named) and all(
         all(mentions(context, w) for w in words)

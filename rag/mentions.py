@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import regex
+
 from .lexical import fold, ungrouped
 
 FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")  # 5,000 and 3.5 are one figure each
@@ -201,3 +203,34 @@ def _y_forms(word: str) -> tuple[str, ...]:
     if word.endswith("ish") and len(word) >= 7:
         return (word[:-3] + "ey",)
     return ()
+
+
+# A run of capitalised words, its possessive, and the word after it: "Environment Agency's",
+# "Ellisford scheme".
+_NAME_RUN = regex.compile(r"(?<![\w’'-])((?:\p{Lu}[\w’'-]*\s+)*\p{Lu}[\w’'-]*?)(['’]s)?(?:\s+(\p{Ll}[\w-]*))?(?![\w’'-])")
+
+
+def later_mentions(span: str, names: set[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each name of `span` (its lower-cased words among `names`, the question's names: not "Who"
+    opening it) with the common nouns news refers to it by once it has named it in full: a body
+    by its last word ("the Environment Agency" -> "the agency"), and a thing a name qualifies by
+    its own noun ("the Ellisford scheme" -> "the scheme").
+
+    >>> later_mentions("Who is the Environment Agency's project manager for the Ellisford scheme",
+    ...                {"environment", "agency", "ellisford"})
+    [(('environment', 'agency'), ('agency',)), (('ellisford',), ('scheme',))]
+    """
+    out = []
+    for m in _NAME_RUN.finditer(span):
+        words = tuple(w for w in (re.sub(r"['’]s$", "", w.lower()) for w in m.group(1).split()) if w in names)
+        if not words:
+            continue
+        nouns = [words[-1]] if len(words) > 1 else []
+        if m.group(3) and not m.group(2) and m.group(3).lower() not in _FUNCTION_WORDS:
+            nouns.append(m.group(3).lower())
+        out.append((words, tuple(nouns)))
+    return out
+
+
+_FUNCTION_WORDS = {"and", "or", "of", "in", "at", "for", "from", "on", "by", "with", "to", "the", "a", "an", "who", "that",
+                   "which", "is", "was", "were", "are", "did", "does", "do", "has", "have", "had"}

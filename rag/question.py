@@ -49,7 +49,7 @@ _MONEY_FORMS = (
     # "What fee did the club pay?"
     rf"\b{_W} (?:[\w-]+ )?(?:{_MONEY_NOUNS}) (?:did|does|do|was|were|is|are|will|would|has|have|had)\b",
     # "What is the painting worth?"
-    rf"\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){{1,6}}?worth\b",
+    r"\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){1,6}?worth\b",
     # "What was the net profit in May?", not "What was the profit margin?"
     rf"\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})"
     r"(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))",
@@ -231,35 +231,6 @@ def role_span(question: str) -> str:
     start, end, _ = role
     complement = _ROLE_OF.match(asked, end)
     return asked[start : complement.end() if complement else end]
-
-
-# A run of capitalised words, its possessive, and the word after it: "Environment Agency's",
-# "Ellisford scheme".
-_NAME_RUN = regex.compile(r"(?<![\w’'-])((?:\p{Lu}[\w’'-]*\s+)*\p{Lu}[\w’'-]*?)(['’]s)?(?:\s+(\p{Ll}[\w-]*))?(?![\w’'-])")
-
-
-def later_mentions(span: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Each name of `span` (its lower-cased words) with the common nouns news refers to it by
-    once it has named it in full: a body by its last word ("the Environment Agency" -> "the
-    agency"), and a thing a name qualifies by its own noun ("the Ellisford scheme" -> "the scheme").
-
-    >>> later_mentions("the Environment Agency's project manager for the Ellisford scheme")
-    [(('environment', 'agency'), ('agency',)), (('ellisford',), ('scheme',))]
-    """
-    out, names = [], set(salient_terms(span))  # not "Who" opening the question
-    for m in _NAME_RUN.finditer(span):
-        words = tuple(w for w in (unpossessed(w.lower()) for w in m.group(1).split()) if w in names)
-        if not words:
-            continue
-        nouns = [words[-1]] if len(words) > 1 else []
-        if m.group(3) and not m.group(2) and m.group(3).lower() not in _FUNCTION_WORDS:
-            nouns.append(m.group(3).lower())
-        out.append((words, tuple(nouns)))
-    return out
-
-
-_FUNCTION_WORDS = {"and", "or", "of", "in", "at", "for", "from", "on", "by", "with", "to", "the", "a", "an", "who", "that",
-                   "which", "is", "was", "were", "are", "did", "does", "do", "has", "have", "had"}
 
 
 def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
