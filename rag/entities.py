@@ -103,8 +103,9 @@ def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
         kind, span = KIND_OF_LABEL.get(e.label_, "other"), e
         if kind == "number" and _is_currency(e[-1]) and _is_amount(e):  # "42 million euros"
             kind = "money"
-        elif kind == "number" and e.end < len(doc) and _is_currency(doc[e.end]) and _is_amount(doc[e.start:e.end + 1]):
-            kind, span = "money", doc[e.start:e.end + 1]  # "42 million" + "euros"
+        elif (kind in ("number", "money") and e.end < len(doc) and _is_currency(doc[e.end])
+              and _is_amount(doc[e.start:e.end + 1])):
+            kind, span = "money", doc[e.start:e.end + 1]  # "42 million" + "euros", tagged a number or money
         elif kind == "money" and not _is_amount(e):  # "the 35-kilometre mark": a distance, not marks
             kind = "number"
         elif kind == "date" and _VAGUE.fullmatch(e.text):  # "It is a strange day when ...": no point in time

@@ -77,6 +77,8 @@ def test_a_day_that_places_nothing_in_time_is_no_date():
     ("The deal was worth C$2.3 million.", "money"),
     ("It cost USD 5 million.", "money"),
     ("The charity raised millions of dollars.", "money"),
+    # tagged MONEY without its currency, which follows the span
+    ("About 2.1 billion zloty of the total has come from the fund.", "money"),
 ])
 def test_money_is_an_amount_in_a_currency(text, kind):
     assert [k for k, _ in ents.entities(text) if k in ("money", "number")] == [kind]
