@@ -82,6 +82,9 @@ _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|por
 _CALENDAR = re.compile(rf"\b{_W} (?:date|year|month|decade|century)\b", re.I)
 _CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
                              r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
+# "In what year ...?": a year, which "December 8" does not give ("the 1720s", "'98" do).
+_YEAR_ASKED = re.compile(rf"\b{_W} year\b", re.I)
+_YEAR = re.compile(r"\b\d{3,4}s?\b|['’]\d\d\b")
 # "What time ...", "At what time ...": a time of day, which "on Friday" does not give.
 # Read only when a verb follows "time": "What time frame ..." asks for a period.
 _CLOCK = re.compile(rf"\b{_W} time\s+(?:did|does|do|is|was|were|are|will|would|should|can|could|has|have|had)\b", re.I)
@@ -368,6 +371,8 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [(kind, text) for kind, text in entities(sentence) if kind in accepts]
     if qi.calendar:  # "this weekend" is a date to the recognizer, not an answer to "On what date?"
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
+        if _YEAR_ASKED.search(qi.text):  # nor "December 8" to "In what year ...?"
+            found = [(kind, text) for kind, text in found if kind != "date" or _YEAR.search(text)]
     if qi.clock:  # "at 14:22" is a figure to the recognizer, "on Monday" a date: a time of day answers
         found = [(kind, text) for kind, text in found if kind != "date" or _CLOCK_WORDS.search(text)]
         found += [("date", m.group().lower()) for m in _CLOCK_WORDS.finditer(sentence)

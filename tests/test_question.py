@@ -166,6 +166,8 @@ def test_salient_terms_strip_possessives_and_skip_the_first_word() -> None:
         # date
         ("When did the factory close?", "The factory closed in March 2016.", True),
         ("What year did the bridge open?", "The bridge opened in 1932.", True),
+        ("In what year did the strike begin?", "The strike began on December 8.", False),  # a date, but no year
+        ("In what year did the strike begin?", "The strike began on December 8, 2019.", True),
         ("When did the factory close?", "The factory closed after a long dispute.", False),
         ("When did the factory close in 2016?", "The factory closed in 2016.", False),  # the question's own date
         # number, including a duration
