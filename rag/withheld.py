@@ -32,7 +32,7 @@ import re
 
 # A verb of saying, showing or naming, negated or refused: "did not say", "has not yet
 # disclosed", "declined to name", "would not confirm", "gave no indication of".
-_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+not|n['’]t)|refused to|declined to|"
+_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+(?:also|still))?(?:\s+not|n['’]t)|refused to|declined to|"
         r"(?:was|were) unable to|would neither confirm nor deny)")
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
@@ -40,7 +40,7 @@ _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|conf
 _SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {
-    "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "who": {"person", "organization"},
+    "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "how long": {"number"}, "who": {"person", "organization"},
     "whom": {"person", "organization"}, "where": {"place"}, "why": {"reason"}, "how": {"manner"},
     "whether": {"whether"},
 }
@@ -53,7 +53,7 @@ _NOUNS = {
     "location": {"place"}, "whereabouts": {"place"},
 }
 _WHAT_FOLLOWS = re.compile(
-    r"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>how many|how much|when|whom|who|where|why|how|whether)\b"
+    r"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>how many|how much|how long|when|whom|who|where|why|how|whether)\b"
     r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
     r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
 _NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
@@ -64,7 +64,7 @@ _PASSIVE = re.compile(
 _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
 _UNDISCLOSED = re.compile(r"\bundisclosed\s+(?:[\w-]+\s+)?(?P<what>sum|amount|fee|price|figure|location|date)\b", re.I)
 _UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also\s+|still\s+)?(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
-                      r"|no one knows|nobody knows)\s+(?P<wh>how many|how much|when|whom|who|where|why|how|whether)\b", re.I)
+                      r"|no one knows|nobody knows)\s+(?P<wh>how many|how much|how long|when|whom|who|where|why|how|whether)\b", re.I)
 _NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|\bno date "
                         r"(?:was|has been|had been|is) (?:set|given)|\bcause (?:is|was|remains|remained) (?:not yet |not |un)known",
                         re.I)

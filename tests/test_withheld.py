@@ -21,6 +21,7 @@ from rag.withheld import asked, withheld
     ("It is unclear why the dam gave way.", {"reason"}),
     ("The ministry gave no reason for the delay.", {"reason"}),
     ("Investigators have not said how the fire started.", {"manner"}),
+    ("The agency has also not said how long the car park will be closed.", {"number"}),
     ("The council did not say which contractor would rebuild the school.", {"which"}),
     ("No date has been set for the hearing.", {"date"}),
     ("It is still not known whether the school will reopen.", {"whether"}),
