@@ -219,7 +219,7 @@ class ExtractiveGenerator:
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
     the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role.
-    News names a body in full once and by a common noun after (`rag.question.later_mentions`):
+    News names a body in full once and by a common noun after (`rag.mentions.later_mentions`):
     "the commission's chief investigator" is of the Transport Safety Commission, and "the
     agency's project manager for the scheme" of the Environment Agency's Ellisford scheme, where
     the article names them so."""

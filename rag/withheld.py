@@ -30,19 +30,19 @@ from __future__ import annotations
 
 import re
 
-# A verb of saying, showing or naming, negated or refused: "did not say", "has not yet
-# disclosed", "declined to name", "would not confirm", "gave no indication of".
-_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+(?:also|still))?(?:\s+not|n['’]t)|refused to|declined to|"
-        r"(?:was|were) unable to|would neither confirm nor deny)")
+# A verb of saying, showing, naming or deciding, negated or refused: "did not say", "has not yet
+# disclosed", "declined to name", "would not confirm", "has also not decided".
+_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+(?:also|still))?(?:\s+not|n['’]t)"
+        r"|refused to|declined to|(?:was|were) unable to|would neither confirm nor deny)")
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
          r"indicated|comment on|elaborate on|set out|put a figure on|decide|decided|determine|determined)")
 _SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {
-    "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "how long": {"number"}, "who": {"person", "organization"},
-    "whom": {"person", "organization"}, "where": {"place"}, "why": {"reason"}, "how": {"manner"},
-    "whether": {"whether"},
+    "when": {"date"}, "how many": {"number"}, "how much": {"money", "number"}, "how long": {"number"},
+    "who": {"person", "organization"}, "whom": {"person", "organization"}, "where": {"place"}, "why": {"reason"},
+    "how": {"manner"}, "whether": {"whether"},
 }
 _NOUNS = {
     "date": {"date"}, "time": {"date"}, "timing": {"date"}, "timetable": {"date"}, "timeline": {"date"},
@@ -52,8 +52,9 @@ _NOUNS = {
     "number": {"number"}, "reason": {"reason"}, "reasons": {"reason"}, "cause": {"reason"},
     "location": {"place"}, "whereabouts": {"place"},
 }
+_WH_WORDS = r"how many|how much|how long|when|whom|who|where|why|how|whether"
 _WHAT_FOLLOWS = re.compile(
-    r"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>how many|how much|how long|when|whom|who|where|why|how|whether)\b"
+    rf"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>{_WH_WORDS})\b"
     r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
     r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
 _NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
@@ -63,8 +64,9 @@ _PASSIVE = re.compile(
     r"(?:not|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
 _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
 _UNDISCLOSED = re.compile(r"\bundisclosed\s+(?:[\w-]+\s+)?(?P<what>sum|amount|fee|price|figure|location|date)\b", re.I)
-_UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also\s+|still\s+)?(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
-                      r"|no one knows|nobody knows)\s+(?P<wh>how many|how much|how long|when|whom|who|where|why|how|whether)\b", re.I)
+_UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also\s+|still\s+)?"
+                      r"(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
+                      rf"|no one knows|nobody knows)\s+(?P<wh>{_WH_WORDS})\b", re.I)
 _NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|\bno date "
                         r"(?:was|has been|had been|is) (?:set|given)|\bcause (?:is|was|remains|remained) (?:not yet |not |un)known",
                         re.I)
