@@ -52,14 +52,17 @@ _ROLE_HEADS = [
 # news names beside the role's noun ("its managing director, Tom Ellery") or the verb ("Gus Petrakis,
 # who has owned the diner"). The present tense only: who holds the role now ("Who led the army at
 # Hastings?" asks of an event). Each verb: the nouns and the verb's forms that say its role.
-_HEADS = "head|chief|chief executive|ceo|president|chairman|chairwoman|chairperson|chair|director|leader|boss"
+# "chief" as a head's title ("the chief", "police chief Adams", "chief executive", "chief of police"),
+# not the first word of another officer's ("chief technology officer", "chief investigator").
+_CHIEF = r"chief(?:\s+(?:executive|of)\b|(?!\s+(?-i:[a-z])))"
+_HEADS = f"head|{_CHIEF}|ceo|president|chairman|chairwoman|chairperson|chair|director|leader|boss"
 _HEADING = {
     "runs": f"{_HEADS}|manager|run|runs|ran|running", "leads": f"{_HEADS}|lead|leads|led|leading",
     "heads": f"{_HEADS}|heads|headed|heading", "chairs": "chair|chairman|chairwoman|chairperson|chairs|chaired",
-    "manages": "manager|managing director|director|head|chief|manages|managed|managing",
-    "directs": "director|head|chief|directs|directed", "owns": "owner|proprietor|own|owns|owned|owning",
+    "manages": f"manager|managing director|director|head|{_CHIEF}|manages|managed|managing",
+    "directs": f"director|head|{_CHIEF}|directs|directed", "owns": "owner|proprietor|own|owns|owned|owning",
     "coaches": "coach|head coach|manager|coaches|coached", "edits": "editor|edits|edited",
-    "commands": "commander|chief|commands|commanded", "governs": "governor|governs|governed",
+    "commands": f"commander|{_CHIEF}|commands|commanded", "governs": "governor|governs|governed",
 }
 _LEADS = re.compile(rf"^\W*(?:and\s+|but\s+)?who\s+(?:now\s+|currently\s+)?({'|'.join(_HEADING)})\s+(?=\S)", re.I)
 # A name of two or three capitalised words its role stands beside: "president Amara Okafor", "the

@@ -23,6 +23,20 @@ def test_a_verb_of_heading_asks_by_the_roles_that_say_it():
     assert role_asked("Who owns the bakery?")[2].startswith("owner")
 
 
+@pytest.mark.parametrize("sentence, says", [
+    ("The firm's chief executive, Ana Ruiz, apologised.", True),
+    ("Police chief Ana Ruiz said so.", True),
+    ("The chief of the fire service, Ana Ruiz, said so.", True),
+    ("Its chief technology officer, Ana Ruiz, left in May.", False),  # another officer, not the head
+    ("The chief investigator, Ana Ruiz, said so.", False),
+])
+def test_chief_is_a_heads_title_not_the_first_word_of_another_officers(sentence, says):
+    import re
+
+    role = role_asked("Who runs the firm?")[2]
+    assert (re.search(rf"\b(?:{role})", sentence, re.I) is not None) is says
+
+
 def test_names_beside_a_role_whatever_the_recognizer_says():
     assert titled_names("The lifeguard, Mira Holt, saw it.", role_asked("Who was the lifeguard on duty?")) == ["mira holt"]
     assert titled_names("A lifeguard saw it.", role_asked("Who was the lifeguard on duty?")) == []
