@@ -82,6 +82,9 @@ _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|por
 _CALENDAR = re.compile(rf"\b{_W} (?:date|year|month|decade|century)\b", re.I)
 _CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
                              r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
+# "What percentage of the vote ...?": a share stated as one, which "14 seats" is not.
+_PERCENT_ASKED = re.compile(rf"\b{_W} (?:percentage|percent|per cent)\b|\bhow many percent\b", re.I)
+_PERCENT = re.compile(r"(\d(?:[\d,.]*\d)?)\s*(?:%|per\s?cent\b|percentage points?\b)", re.I)
 # "In what year ...?": a year, which "December 8" does not give ("the 1720s", "'98" do).
 _YEAR_ASKED = re.compile(rf"\b{_W} year\b", re.I)
 _YEAR = re.compile(r"\b\d{3,4}s?\b|['’]\d\d\b")
@@ -380,6 +383,8 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
                   if not any(m.group().lower() in text for _, text in found)]
     if qi.age:  # "a 44-year-old teacher", "Raman, 41,": an age, not any figure
         found = [("number", (m["age"] or m["beside"]).lower()) for m in _AGE.finditer(sentence)]
+    elif _PERCENT_ASKED.search(qi.text):  # "27.1 percent", "40%": a share, not any figure
+        found = [("number", m.group(1)) for m in _PERCENT.finditer(sentence)]
     elif "number" in accepts:
         figures = FIGURE.findall(sentence)
         if _COUNT_ASKED.search(qi.text):  # "How many councillors ...?" is not answered by "January 1, 2027"

@@ -176,6 +176,8 @@ def test_salient_terms_strip_possessives_and_skip_the_first_word() -> None:
         ("How many people attended the rally in 2019?", "In 2019 people attended the rally.", False),
         ("How many people attended the rally?", "People rallied in Lyon on March 3, 2019.", False),  # a date counts nothing
         ("How many years did the war last?", "The war lasted from 1754 to 1763.", True),  # but can tell years
+        ("What percentage of the vote did the Greens win?", "The Greens won 14 seats.", False),  # a share asked
+        ("What percentage of the vote did the Greens win?", "The Greens won 12.5 percent of the vote.", True),
         ("How long did the strike last?", "The strike lasted three weeks.", True),
         ("How long did the strike last?", "The strike ended peacefully.", False),
         # money
