@@ -28,11 +28,12 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
-from .question import (QuestionInfo, analyze, asks_speaker, given_by, has_candidate, holding_role, names_nothing,
-                       role_names, role_span)
+from .question import (QuestionInfo, analyze, asked_part, asks_speaker, given_by, has_candidate, holding_role,
+                       names_nothing, role_names, role_span)
+from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .withheld import asked, leaves_open, withheld
+from .withheld import asked, leaves_open, withheld, withholds_count_of
 
 NOT_FOUND = "The articles do not contain an answer to this question."
 
@@ -114,7 +115,9 @@ class ExtractiveGenerator:
         if qi.calendar and not typed:  # the year asked for may come in a runner-up quoted with it
             typed = bool(quoted.column("typed")[self.choose(choice)].any())
         # "It did not name a successor.": the articles' own word that they do not know comes first
-        unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts))
+        counts = counted(asked_part(question))  # "How many homes ...?": the homes
+        unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
+                               counts and counts.split()[-1])
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
                                          first_typed=typed, first_about=about_role(self.idx, qi, first))
         return quoted, choice, confidence, unknown or reason
@@ -238,17 +241,18 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
         for words, nouns in runs)
 
 
-def says_unknown(idx: Index, sent, kind: str, typed: bool) -> str:
+def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None) -> str:
     """Why to refuse when the sentence to be quoted, or one it carries (`quoted_span`), says that
     what is asked is not known ("It did not name a successor.", `rag.withheld`), and the sentence
     itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
-    would arrive; it left on Friday." answers "When did it leave?"); "" otherwise."""
-    if typed:
-        return ""
+    would arrive; it left on Friday." answers "When did it leave?"), or says it is not known how
+    many of the very things a "How many ...?" question counts (`counts`: "homes"); "" otherwise."""
     start, end = quoted_span(idx, sent)
     for i in doc_sentences(idx)[sent.doc_id]:
         said = idx.sentences[i]
-        if start <= said.start and said.end <= end and leaves_open(withheld(said.text), kind):
+        if not (start <= said.start and said.end <= end):
+            continue
+        if (not typed and leaves_open(withheld(said.text), kind)) or (counts and withholds_count_of(said.text, counts)):
             return f'the articles say it is not known: "{said.text.strip()}"'
     return ""
 

@@ -133,3 +133,21 @@ def leaves_open(kinds: set[str], kind: str) -> bool:
     if kind == "which":
         return bool(kinds & {"which", "place", "person", "organization"})
     return kind in kinds
+
+
+def withholds_count_of(sentence: str, noun: str) -> bool:
+    """Does `sentence` say it is not known how many of `noun` (a plural, "homes") there are,
+    whatever else it counts? "At least 23 buildings were destroyed, but officials did not say how
+    many of them were homes." answers "How many homes has the fire destroyed?" with that.
+
+    >>> withholds_count_of("At least 23 buildings burned, but officials did not say how many were homes.", "homes")
+    True
+    >>> withholds_count_of("Officials did not say how many people were hurt; 12 homes burned.", "homes")
+    False
+    """
+    for m in [*_SAID_NOT.finditer(sentence), *_UNCLEAR.finditer(sentence)]:
+        follow = sentence[m.end():] if m.re is _SAID_NOT else sentence[m.start("wh"):]
+        clause = re.match(r"\s*how many\b((?:\s+[\w'’-]+){1,6})", follow, re.I)
+        if clause and re.search(rf"\b{re.escape(noun)}\b", clause.group(1), re.I):
+            return True
+    return False

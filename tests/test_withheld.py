@@ -65,11 +65,14 @@ The company did not say how much the new ferry had cost. Its chief executive, Mo
 Northsound has not named a captain for the new ferry. It has not said where the ferry was built.
 
 It is not yet known whether the old ferry, the Tolsay Maid, will be sold.
+
+Storms damaged 40 boats in the harbour last winter, but the company did not say how many of them were ferries.
 """
 
 
 @pytest.mark.parametrize("question", ["How much did the new ferry cost?", "Who will captain the new ferry?",
-                                      "Which shipyard built the new ferry?", "Will the Tolsay Maid be sold?"])  # "which": "where" leaves it open
+                                      "Which shipyard built the new ferry?", "Will the Tolsay Maid be sold?",
+                                      "How many ferries did the storms damage?"])  # 40 boats: not how many ferries  # "which": "where" leaves it open
 def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(one_article, question):
     import rag
 
