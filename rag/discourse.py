@@ -24,6 +24,8 @@ order (`adjoined`).
 (16, 32)
 >>> carried("Loudoun failed. In May, he was replaced.", [(0, 15), (16, 40)], 1)
 (0, 40)
+>>> carried("Harmond is short of doctors. Its director said so.", [(0, 28), (29, 50)], 1)  # whose director
+(0, 50)
 >>> carried("The boulders are big. That will make landing harder.", [(0, 21), (22, 52)], 1)
 (0, 52)
 >>> carried("Rain fell. That area flooded.", [(0, 10), (11, 29)], 1)  # a determiner: alone
@@ -38,8 +40,9 @@ MAX_EXTRA = 2  # sentences a span may gain: a quotation longer than that is cut
 # A next sentence that opens by pointing back at what came before.
 _BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|its|they|their)\b", re.I)
 # A sentence that opens with a third-person pronoun, or with a short phrase and then one ("Regarding
-# migration, he explained ..."): whom it means, the sentence before says.
-_PRONOUN = re.compile(r"^\W*(?:[^,.;:\"“”]{1,40},\s+)?(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
+# migration, he explained ..."): whom it means, the sentence before says. "Its" too ("Its medical
+# director, Dr. Alan Fyfe, said ..."), never the empty subject "It is ..." can be.
+_PRONOUN = re.compile(r"^\W*(?:[^,.;:\"“”]{1,40},\s+)?(?:he|she|they|him|her|them|his|hers|their|theirs|its)\b", re.I)
 # "This"/"That" standing alone for what the sentence before said ("That will make landing harder.",
 # "This means ..."): told by an auxiliary or "means" right after it; "That area ..." is a determiner.
 _DEMONSTRATIVE = re.compile(
