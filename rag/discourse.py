@@ -41,7 +41,7 @@ MAX_EXTRA = 2  # sentences a span may gain: a quotation longer than that is cut
 _BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|its|they|their)\b", re.I)
 # A sentence that opens with a third-person pronoun, or with a short phrase and then one ("Regarding
 # migration, he explained ..."): whom it means, the sentence before says. "Its" too ("Its medical
-# director, Dr. Alan Fyfe, said ..."), never the empty subject "It is ..." can be.
+# director, Dr. Alan Fyfe, said ..."), which, unlike "It" ("It is unclear ..."), is never empty.
 _PRONOUN = re.compile(r"^\W*(?:[^,.;:\"“”]{1,40},\s+)?(?:he|she|they|him|her|them|his|hers|their|theirs|its)\b", re.I)
 # "This"/"That" standing alone for what the sentence before said ("That will make landing harder.",
 # "This means ..."): told by an auxiliary or "means" right after it; "That area ..." is a determiner.

@@ -252,7 +252,8 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
         said = idx.sentences[i]
         if not (start <= said.start and said.end <= end):
             continue
-        if (not typed and leaves_open(withheld(said.text), kind)) or (counts and withholds_count_of(said.text, counts)):
+        if ((not typed and leaves_open(withheld(said.text), kind))
+                or (counts and withholds_count_of(said.text, counts))):
             return f'the articles say it is not known: "{said.text.strip()}"'
     return ""
 
