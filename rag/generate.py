@@ -247,6 +247,8 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
     itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
     would arrive; it left on Friday." answers "When did it leave?"), or says it is not known how
     many of the very things a "How many ...?" question counts (`counts`: "homes"); "" otherwise."""
+    if typed and not counts:  # nothing to look for: most questions end here, before the span is found
+        return ""
     start, end = quoted_span(idx, sent)
     for i in doc_sentences(idx)[sent.doc_id]:
         said = idx.sentences[i]

@@ -149,8 +149,8 @@ def plural_subject(previous: str) -> str | None:
 
 
 # "How many lead service lines does ...": what it counts, a plural noun and up to three words before it.
-_COUNTED = re.compile(r"^\W*how many ((?:[\w'’-]+ ){0,3}?[\w'’-]*(?:s|people|men|children))\b(?= (?:did|does|do|are|were|have|has|had|will|"
-                      r"would|can|could|should|must|might)\b)", re.I)
+_COUNTED = re.compile(r"^\W*how many ((?:[\w'’-]+ ){0,3}?[\w'’-]*(?:s|people|men|children))\b"
+                      r"(?= (?:did|does|do|are|were|have|has|had|will|would|can|could|should|must|might)\b)", re.I)
 
 
 def counted(previous: str) -> str | None:
