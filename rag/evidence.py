@@ -127,22 +127,28 @@ def max_idf(idx: Index) -> float:
 
 def paragraph(idx: Index, sentence_id: int) -> str:
     """The headline and the paragraph (the lines between line breaks) holding the sentence; and,
-    when the paragraph names its speaker only as "he" or "she" ('"...," he added.'), the sentence
-    before it, which says who that is (news gives a quotation a paragraph of its own)."""
+    when the paragraph names its speaker only as "he" or "she" ('"...," he added.') or opens with
+    a pronoun for its subject ("It had grounded at 3:40 a.m."), the sentence before it, which says
+    who or what that is (news gives a quotation, or one more fact, a paragraph of its own)."""
     sent = idx.sentences[sentence_id]
     doc = idx.documents[sent.doc_id]
     start = doc.text.rfind("\n", 0, sent.start) + 1
     end = doc.text.find("\n", sent.end)
     text = doc.text[start:end if end >= 0 else len(doc.text)]
-    if start > 1 and _PRONOUN_SPEAKER.search(text):
-        before = doc.text[: start].rstrip()
-        cut = max(before.rfind("\n"), *(before.rfind(p + " ") for p in ".!?”\""))
-        text = before[cut + 1 :].strip() + "\n" + text
+    if start > 1 and (_PRONOUN_SPEAKER.search(text) or _PRONOUN_SUBJECT.match(text)):
+        before = [idx.sentences[i] for i in doc_sentences(idx)[sent.doc_id] if idx.sentences[i].end < start]
+        if before:  # the sentence as the index splits it: "6:15 a.m. on the morning tide" is one
+            text = before[-1].text + "\n" + text
     return f"{doc.title}\n{text}"
 
 
 # '"...," he added.', 'he said', 'she told reporters': a speaker named by a pronoun only.
 _PRONOUN_SPEAKER = re.compile(rf"[”\"],?\s+(?:he|she)\s+(?:{REPORTING})\b")
+# A paragraph whose first word is a pronoun for what it is about: "He said ...", "They left ...",
+# "Its director ...", "It had grounded ...". "It" is left alone where it may stand for nothing ("It is unclear whether ...",
+# "It seems ...", "It will take weeks ..."): before a form of "be", a verb of seeming, or a modal.
+_PRONOUN_SUBJECT = re.compile(r"(?:he|she|they|his|her|its|their|it(?!\s+(?:is|was|'s|’s|seems?|seemed|appears?|appeared|remains?|"
+                              r"remained|takes?|took|will|would|may|might|could|can|must|should)\b))\s", re.I)
 
 
 def doc_sentences(idx: Index) -> dict[str, list[int]]:

@@ -103,6 +103,24 @@ def test_a_quotation_whose_speaker_is_only_he_or_she_has_the_sentence_before_in_
     spans = [(text.index(s), text.index(s) + len(s)) for s in (
         "Mayor Anna Berg spoke to reporters after the vote.", "“The bridge opens in May,” she added.",
         "“Taxes will not rise,” the council said.")]
-    idx = SimpleNamespace(documents={"a.txt": doc}, sentences=[Sentence(i, 0, "a.txt", a, b, text[a:b]) for i, (a, b) in enumerate(spans)])
+    idx = SimpleNamespace(documents={"a.txt": doc}, cache={},
+                          sentences=[Sentence(i, 0, "a.txt", a, b, text[a:b]) for i, (a, b) in enumerate(spans)])
     assert paragraph(idx, 1) == "Talks in Lyon\nMayor Anna Berg spoke to reporters after the vote.\n“The bridge opens in May,” she added."
     assert paragraph(idx, 2) == "Talks in Lyon\n“Taxes will not rise,” the council said."  # it names its speaker
+
+
+def test_a_paragraph_opening_with_a_pronoun_has_the_sentence_before_as_the_index_splits_it():
+    from types import SimpleNamespace
+
+    from rag.types import Document, Sentence
+
+    text = ("Ship refloated\n\nThe ship came free at 6:15 a.m. on the high tide, the port said.\n\n"
+            "It had grounded at 3:40 a.m. on Monday.\n\nIt is unclear why it grounded.\n\nHis crew is safe.")
+    sents = ("The ship came free at 6:15 a.m. on the high tide, the port said.", "It had grounded at 3:40 a.m. on Monday.",
+             "It is unclear why it grounded.", "His crew is safe.")
+    doc = Document("a.txt", "Ship refloated", text)
+    idx = SimpleNamespace(documents={"a.txt": doc}, cache={}, sentences=[
+        Sentence(i, 0, "a.txt", text.index(s), text.index(s) + len(s), s) for i, s in enumerate(sents)])
+    assert paragraph(idx, 1) == f"Ship refloated\n{sents[0]}\n{sents[1]}"  # what "it" is: not cut at "a.m."
+    assert paragraph(idx, 2) == f"Ship refloated\n{sents[2]}"  # "It is unclear ...": "it" stands for nothing
+    assert paragraph(idx, 3) == f"Ship refloated\n{sents[2]}\n{sents[3]}"  # whose crew
