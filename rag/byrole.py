@@ -27,7 +27,7 @@ PERSON_NOUNS = (
     "president|minister|official|author|writer|poet|scientist|inventor|general|commander|ruler|"
     "founder|pope|bishop|chancellor|commissioner|secretary|politician|player|artist|composer|"
     "architect|philosopher|explorer|senator|governor|mayor|ambassador|spokesman|spokeswoman|"
-    "spokesperson|director|chairman|chairwoman|chairperson|chief executive|chief|ceo|owner|editor|treasurer|"
+    "spokesperson|director|chairman|chairwoman|chairperson|chief executive|chief|ceo|cfo|coo|cto|owner|editor|treasurer|"
     "lawyer|goalkeeper|striker|referee|judge|prime minister|analyst|economist|expert|researcher|engineer|"
     "teacher|doctor|nurse|professor|journalist|reporter|prosecutor|candidate|officer"
 )
@@ -74,6 +74,8 @@ _NAME = r"(\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+){1,2})"
 _DAY_OR_MONTH = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
              r"July|August|September|October|November|December)\b")
 _NAMED = rf"(?!{_DAY_OR_MONTH})(\p{{Lu}}[\w’'-]+(?:\s+\p{{Lu}}[\w’'-]+){{0,2}})"
+# One capitalised word is a person's surname where "who" says so: "Wolters, who became chief executive".
+_SURNAME = r"(?<![\w’'-])(?!(?:The|A|An|In|On|At|For|But|And|It|Its|This|That)\b)(\p{Lu}[\w’'-]+)"
 _TITLED = regex.compile(rf"\b(?i:{PERSON_NOUNS}),?\s+{_NAMED}|{_NAME},\s+(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?i:{PERSON_NOUNS})\b")
 
 
@@ -82,7 +84,7 @@ def _titled_as(role: str) -> regex.Pattern:
     """`_TITLED` for one role (a regular expression, `role_asked`), any noun for a person: "Mohawk Chief
     Hendrick, Speaker of their council", "Gus Petrakis, who has owned the diner"."""
     return regex.compile(rf"\b(?i:{role}),?\s+{_NAMED}|{_NAME},\s+(?:(?:the|a|an|their|its|his|her)\s+)?"
-                         rf"(?:[\w’'-]+\s+){{0,2}}?(?i:{role})\b")
+                         rf"(?:[\w’'-]+\s+){{0,2}}?(?i:{role})\b|{_SURNAME},\s+who\s+(?:[\w’'-]+\s+){{1,3}}?(?i:{role})\b")
 
 
 def titled_names(sentence: str, role: tuple[int, int, str] | None = None) -> list[str]:
@@ -95,7 +97,24 @@ def titled_names(sentence: str, role: tuple[int, int, str] | None = None) -> lis
     ['gus petrakis']
     """
     patterns = (_TITLED, *([_titled_as(role[2])] if role else []))
-    return [(m.group(1) or m.group(2)).lower() for pattern in patterns for m in pattern.finditer(sentence)]
+    return [next(g for g in m.groups() if g).lower() for pattern in patterns for m in pattern.finditer(sentence)]
+
+
+# The officers news names both ways: "the CEO" is the "chief executive" of the next sentence.
+_SPELLED_OUT = {"ceo": "chief executive", "cfo": "chief financial officer", "coo": "chief operating officer",
+                "cto": "chief technology officer"}
+_ABBREVIATED = {v: k for k, v in _SPELLED_OUT.items()}
+
+
+def _either_way(role: str) -> str:
+    """A role's regular expression that finds it abbreviated or spelled out.
+
+    >>> print(_either_way("ceo"), _either_way("mayor"))
+    ceo|chief\\ executive mayor
+    """
+    plain = role.replace("\\", "")
+    other = _SPELLED_OUT.get(plain) or _ABBREVIATED.get(plain)
+    return f"{role}|{re.escape(other)}" if other else role
 
 
 @lru_cache(maxsize=1024)  # asked again for every candidate sentence of a by-role question (`rag.question.candidates`)
@@ -112,7 +131,8 @@ def role_asked(asked: str) -> tuple[int, int, str] | None:
     """
     role = _NAME_BY_ROLE.search(asked)
     if role is not None:
-        return role.start(), role.end(), re.escape(re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I)[-1].lower())
+        noun = re.findall(rf"\b(?:{PERSON_NOUNS})\b", role.group(), re.I)[-1].lower()
+        return role.start(), role.end(), _either_way(re.escape(noun))
     leads = _LEADS.search(asked)
     if leads is not None:  # the role is of what the verb governs: up to the end of the question
         return leads.start(), len(asked.rstrip("?!. ")), _HEADING[leads.group(1).lower()]

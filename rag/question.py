@@ -221,10 +221,13 @@ def role_names(question: str) -> tuple[str, ...]:
     ('slovenia',)
     >>> role_names("Who was Genghis's 4th son?"), role_names("Who was the leader of Russia in the 1960s?")
     (('genghis', '4th'), ('russia',))
+    >>> role_names("Who is the CEO of Veltrix?")
+    ('veltrix',)
     >>> role_names("Who signed the treaty in Paris?")  # not asked by role
     ()
     """
-    return salient_terms(role_span(question))
+    role = role_asked(asked_part(question))  # "Who is the CEO of Veltrix?": "CEO" is the role, not a name
+    return tuple(t for t in salient_terms(role_span(question)) if not re.fullmatch(f"(?:{role[2]})", t, re.I))
 
 
 def role_span(question: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.byrole import heading, role_asked, titled_names
@@ -45,3 +47,21 @@ def test_names_beside_a_role_whatever_the_recognizer_says():
 def test_after_its_role_one_word_may_be_the_whole_name_but_not_a_day():
     assert titled_names("The calf was born to 14-year-old mother Kibo on Sunday.") == ["kibo"]
     assert titled_names("The mayor Monday rejected the plan.") == []
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("Who is the CEO of Tamsin Foods?", "Chief executive Ruth Okonjo told analysts the plant would close."),
+    ("Who is the chief executive of Tamsin Foods?", "Ruth Okonjo, the CEO, told analysts the plant would close."),
+    ("What is the name of the company's CFO?", "Chief financial officer Piet Rademaker said margins fell."),
+])
+def test_an_officer_asked_for_abbreviated_is_found_spelled_out_and_the_reverse(question, sentence):
+    role = role_asked(question)
+    assert role is not None and titled_names(sentence, role)[-1] in ("ruth okonjo", "piet rademaker")
+    assert not re.search(rf"\b(?:{role[2]})", "The chief financial officer of the club resigned.", re.I) or "cfo" in role[2]
+
+
+def test_one_capitalised_word_is_a_surname_where_who_says_so():
+    role = role_asked("Who is the chief executive of Tamsin Foods?")
+    assert titled_names("Okonjo, who became chief executive in 2022, said talks would begin.", role) == ["okonjo"]
+    assert titled_names("The board, who chose the chief executive, met.", role) == []
+    assert titled_names("Okonjo, who met the chief executive, said so.", role_asked("Who is the mayor?")) == []
