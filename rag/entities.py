@@ -88,6 +88,17 @@ def settlements(text: str) -> tuple[str, ...]:
                  if label == "GPE" and span.removeprefix("the ") not in CONTINENTS and not is_country(span))
 
 
+def measures(text: str) -> tuple[str, ...]:
+    """The lower-cased spans of `text` that measure something in a unit: an amount of money, a
+    quantity ("14.5 metres", "60 grams", "29C") or a span of time ("31 minutes"). Its figure counts
+    the unit, not things: "How many containers ...?" is not answered by "four days".
+
+    >>> measures("It sailed 42 kilometres in 31 minutes with 300 crew and 5 million euros.")  # doctest: +SKIP
+    ('42 kilometres', '31 minutes', '5 million euros')
+    """
+    return tuple(span for kind, span, label in _tagged(text) if kind == "money" or label in ("QUANTITY", "TIME"))
+
+
 # The continents under their usual English names: a closed list, like the countries of ISO 3166.
 CONTINENTS = frozenset({"africa", "antarctica", "asia", "australia", "europe", "north america", "south america",
                         "oceania", "america", "americas", "eurasia", "australasia", "latin america", "central america"})

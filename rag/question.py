@@ -113,6 +113,7 @@ _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
 # "How many ...?" counts things, which the figures of a date do not ("How many years ...?" may be told by them).
 _COUNT_ASKED = re.compile(r"\bhow many (?!(?:\w+ )?(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|"
                           r"times)\b)", re.I)
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d\d\b")  # "14:22": a time of day, which the recognizer may call a number
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -370,7 +371,7 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
     accepts = {"person"} if qi.by_role else FIRST_CHOICE.get(qi.kind, set()) if first_choice else qi.accepts
     if not accepts:
         return []
-    from .entities import entities, settlements
+    from .entities import entities, measures, settlements
 
     if qi.settlement:  # a city or town: not a country, a continent, a region or a building
         found = [("place", text) for text in settlements(sentence)]
@@ -390,9 +391,16 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
         found = [("number", m.group(1)) for m in _PERCENT.finditer(sentence)]
     elif "number" in accepts:
         figures = FIGURE.findall(sentence)
-        if _COUNT_ASKED.search(qi.text):  # "How many councillors ...?" is not answered by "January 1, 2027"
+        counts = _COUNT_ASKED.search(qi.text)
+        if counts:  # "How many councillors ...?" is not answered by "January 1, 2027"
             dated = {f for kind, text in entities(sentence) if kind == "date" and _CALENDAR_WORDS.search(text)
                      for f in FIGURE.findall(text)}
+            # nor by "31 minutes", "14:22" or "5 million euros", unless it counts their unit ("How many euros ...?")
+            asked_units = {w[:4] for w in re.findall(r"[a-z]{3,}", qi.text[counts.end():].lower())[:3]}
+            units = [m for m in measures(sentence) if not asked_units & {w[:4] for w in re.findall(r"[a-z]{3,}", m)}]
+            units += [m.group() for m in _CLOCK_TIME.finditer(sentence)]
+            dated |= {f for text in units for f in FIGURE.findall(text)}
+            found = [(kind, text) for kind, text in found if text not in units]
             figures = [f for f in figures if f not in dated]
         found += [("number", f) for f in figures]
     if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it

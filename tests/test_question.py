@@ -321,6 +321,18 @@ def test_a_time_of_day_is_not_a_day(question, sentence, holds):
     assert has_candidate(analyze(question), sentence) is holds
 
 
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("How many crew were on the tug?", "The tug sailed 42 kilometres in 31 minutes.", False),  # units, not crew
+    ("How many crew were on the tug?", "The tug reached the quay at 14:22 with C$2.3 million of cargo.", False),
+    ("How many crew were on the tug?", "The tug, with 12 crew, sailed 42 kilometres.", True),
+    ("How many kilometres did the tug sail?", "The tug sailed 42 kilometres in 31 minutes.", True),  # it counts the unit
+    ("How many euros did the ticket cost?", "Tickets cost 5 euros.", True),
+    ("How many voters backed the plan?", "The plan won 40 percent of the vote.", True),  # a share may count them
+])
+def test_how_many_is_not_answered_by_a_figure_of_another_unit(question, sentence, holds):
+    assert has_candidate(analyze(question), sentence) is holds
+
+
 @pytest.mark.parametrize("sentence, holds", [
     ("Dave Morrissey, a 44-year-old teacher, was turned back.", True),
     ("The recount gave Raman, 41, a total of 8,914 votes.", True),
