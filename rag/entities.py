@@ -88,6 +88,14 @@ def settlements(text: str) -> tuple[str, ...]:
                  if label == "GPE" and span.removeprefix("the ") not in CONTINENTS and not is_country(span))
 
 
+# Units of measure, plural and singular ("a 20-kilometre orbit"), and spans of time.
+_UNITS = (r"(?:square |cubic )?(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|miles?|feet|foot|inch(?:es)?|yards?|hectares?|"
+          r"acres?|tonnes?|tons?|(?:kilo)?grams?|kg|ounces?|pounds?|lbs?|lit(?:re|er)s?|gallons?|barrels?|degrees?|"
+          r"(?:kilo|mega|giga)?watts?|[kmg]wh?|volts?|knots?|mph|seconds?|minutes?|hours?|days?|weeks?|months?|"
+          r"years?|decades?|centuries|century)")
+_MEASURED = re.compile(rf"\d(?:[\d,.]*\d)?(?:\s*(?:million|billion|thousand))?(?:\s+|-){_UNITS}\b", re.I)
+
+
 def measures(text: str) -> tuple[str, ...]:
     """The lower-cased spans of `text` that measure something in a unit: an amount of money, a
     quantity ("14.5 metres", "60 grams", "29C") or a span of time ("31 minutes"). Its figure counts
@@ -95,8 +103,12 @@ def measures(text: str) -> tuple[str, ...]:
 
     >>> measures("It sailed 42 kilometres in 31 minutes with 300 crew and 5 million euros.")  # doctest: +SKIP
     ('42 kilometres', '31 minutes', '5 million euros')
+    >>> measures("The fire burned 8,600 hectares, the largest since 2022, when a blaze burned 12,400 hectares.")  # doctest: +SKIP
+    ('8,600 hectares', '12,400 hectares')
     """
-    return tuple(span for kind, span, label in _tagged(text) if kind == "money" or label in ("QUANTITY", "TIME"))
+    found = tuple(span for kind, span, label in _tagged(text) if kind == "money" or label in ("QUANTITY", "TIME"))
+    # The recognizer tags "12,400 hectares" a plain number as often as not: units are a closed class.
+    return found + tuple(m.group().lower() for m in _MEASURED.finditer(text) if not any(m.group().lower() in f for f in found))
 
 
 # The continents under their usual English names: a closed list, like the countries of ISO 3166.

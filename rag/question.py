@@ -400,7 +400,8 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
             units = [m for m in measures(sentence) if not asked_units & {w[:4] for w in re.findall(r"[a-z]{3,}", m)}]
             units += [m.group() for m in _CLOCK_TIME.finditer(sentence)]
             dated |= {f for text in units for f in FIGURE.findall(text)}
-            found = [(kind, text) for kind, text in found if text not in units]
+            found = [(kind, text) for kind, text in found
+                     if text not in units and not set(FIGURE.findall(text)) & {f for u in units for f in FIGURE.findall(u)}]
             figures = [f for f in figures if f not in dated]
         found += [("number", f) for f in figures]
     if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it

@@ -325,6 +325,7 @@ def test_a_time_of_day_is_not_a_day(question, sentence, holds):
     ("How many crew were on the tug?", "The tug sailed 42 kilometres in 31 minutes.", False),  # units, not crew
     ("How many crew were on the tug?", "The tug reached the quay at 14:22 with C$2.3 million of cargo.", False),
     ("How many crew were on the tug?", "The tug, with 12 crew, sailed 42 kilometres.", True),
+    ("How many people fled the 2022 fire?", "The fire burned 8,600 hectares, the most since 2022, when a blaze burned 12,400 hectares.", False),
     ("How many kilometres did the tug sail?", "The tug sailed 42 kilometres in 31 minutes.", True),  # it counts the unit
     ("How many euros did the ticket cost?", "Tickets cost 5 euros.", True),
     ("How many voters backed the plan?", "The plan won 40 percent of the vote.", True),  # a share may count them
