@@ -41,9 +41,9 @@ _NAME_BY_ROLE = re.compile(
 )
 # The same for any noun for a person (`rag.lexicon`, from WordNet): "What is the name of the notary
 # who ...", "the outside microbiologist the creamery brought in", "Who was the pilot on board?". The
-# role is the word before a preposition, a relative clause, a reduced one ("the creamery") or the end.
+# role is the word before a preposition, a relative clause, a reduced one ("the creamery", "they hired") or the end.
 _DET = r"(?:the|a|an|this|that|his|her|its|their|\w+['’]s)"
-_ROLE_END = r"(?=\s+(?:of|at|in|on|for|from|with|to|who|whom|whose|that|which|the|a|an|his|her|its|their)\b|\W*$)"
+_ROLE_END = r"(?=\s+(?:of|at|in|on|for|from|with|to|who|whom|whose|that|which|the|a|an|his|her|its|their|they|he|she|it|we|you)\b|\W*$)"
 _ROLE_HEADS = [
     re.compile(rf"^\W*(?:who|whom) (?:is|was|are|were) {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
     re.compile(rf"\bnames? of {_DET} (?:[\w’'-]+ ){{0,3}}?([\w-]+){_ROLE_END}", re.I),
@@ -115,6 +115,15 @@ def _either_way(role: str) -> str:
     plain = role.replace("\\", "")
     other = _SPELLED_OUT.get(plain) or _ABBREVIATED.get(plain)
     return f"{role}|{re.escape(other)}" if other else role
+
+
+def holders(sentence: str, role: tuple[int, int, str]) -> list[str]:
+    """The names, lower-cased, that the role a question asks by (`role_asked`) stands beside in `sentence`.
+
+    >>> holders("Managing director Tom Ellery said an outside microbiologist was hired.", role_asked("Who is the microbiologist?"))
+    []
+    """
+    return [next(g for g in m.groups() if g).lower() for m in _titled_as(role[2]).finditer(sentence)]
 
 
 @lru_cache(maxsize=1024)  # asked again for every candidate sentence of a by-role question (`rag.question.candidates`)

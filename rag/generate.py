@@ -29,7 +29,7 @@ from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
 from .question import (QuestionInfo, analyze, asked_part, asks_speaker, given_by, has_candidate, holding_role,
-                       names_nothing, role_names, role_span)
+                       leaves_unnamed, names_nothing, role_names, role_span)
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
@@ -118,6 +118,8 @@ class ExtractiveGenerator:
         counts = counted(asked_part(question))  # "How many homes ...?": the homes
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
                                counts and counts.split()[-1])
+        if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
+            unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
                                          first_typed=typed, first_about=about_role(self.idx, qi, first))
         return quoted, choice, confidence, unknown or reason

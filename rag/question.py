@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import regex
 
-from .byrole import PERSON_NOUNS, heading, role_asked, titled_names
+from .byrole import PERSON_NOUNS, heading, holders, role_asked, titled_names
 from .definition import target
 from .discourse import REPORTING
 from .lexical import tokenize
@@ -264,7 +264,27 @@ def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
     if says[best]:
         return None
     better = [i for i in range(len(scores)) if says[i] and has_candidate(qi, sentences[i])]
+    # else one that speaks of someone in the role unnamed ("A local pilot was on board."): the article's word
+    better = better or [i for i in range(len(scores)) if says[i] and leaves_unnamed(qi, sentences[i])]
     return max(better, key=lambda i: scores[i]) if better else None
+
+
+def leaves_unnamed(qi: QuestionInfo, sentence: str) -> bool:
+    """For a person asked for by a role, does `sentence` speak of someone in that role without
+    naming them ("They brought in an outside microbiologist.", "A local pilot was on board."),
+    and name no one else who could be them (a name beside another role is someone else's)?
+
+    >>> leaves_unnamed(analyze("What is the name of the microbiologist they hired?"),
+    ...                "Managing director Tom Ellery said they had hired an outside microbiologist.")  # doctest: +SKIP
+    True
+    """
+    role = role_asked(asked_part(qi.text)) if qi.by_role else None
+    if role is None or not re.search(rf"\b(?:a|an|another)\s+(?:[\w’'-]+\s+){{0,2}}?(?:{role[2]})\b", sentence, re.I):
+        return False
+    if holders(sentence, role):
+        return False
+    titled = set(titled_names(sentence))  # "managing director Tom Ellery": someone with a role of their own
+    return all(text in titled for _, text in candidates(qi, sentence))
 
 
 def asked_part(question: str) -> str:

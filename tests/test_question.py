@@ -425,3 +425,25 @@ def test_a_person_asked_for_by_role_is_quoted_from_a_sentence_that_says_the_role
     assert holding_role(qi, [director, lede], [2.0, 1.0]) is None  # the best says it already
     assert holding_role(qi, [lede, "The race director said nothing."], [2.0, 1.0]) is None  # names no one
     assert holding_role(analyze("Who won the marathon?"), [lede, director], [2.0, 1.0]) is None  # not by role
+
+
+@pytest.mark.parametrize("question, sentence, unnamed", [
+    ("What is the name of the microbiologist they hired?",
+     "Managing director Tom Ellery said they had hired an outside microbiologist.", True),  # Ellery is the director
+    ("What is the name of the pilot who was on the bridge?", "A local pilot was on the bridge at the time.", True),
+    ("What is the name of the pilot who was on the bridge?", "A local pilot, Jan de Vries, was on the bridge.", False),
+    ("Who is the mayor of Lyon?", "A new mayor, Anna Berg, took office in Lyon.", False),
+    ("Who is the mayor of Lyon?", "The mayor of Lyon, Anna Berg, took office.", False),  # not said as unnamed
+    ("Who is the mayor of Lyon?", "Anna Berg said a mayor would be chosen.", False),  # she may be the one
+])
+def test_a_role_spoken_of_as_someone_unnamed_leaves_the_name_open(question, sentence, unnamed):
+    from rag.question import leaves_unnamed
+
+    assert leaves_unnamed(analyze(question), sentence) is unnamed
+
+
+def test_a_sentence_that_speaks_of_the_role_unnamed_is_quoted_before_one_that_does_not_say_it():
+    qi = analyze("What is the name of the pilot who was on the bridge?")
+    sentences = ["The ship will sail to Rotterdam for repairs.", "A local pilot was on the bridge at the time."]
+    assert holding_role(qi, sentences, [2.0, 1.0]) == 1
+    assert holding_role(qi, sentences + ["The pilot, Jan de Vries, was on the bridge."], [2.0, 1.0, 0.5]) == 2
