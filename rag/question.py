@@ -424,12 +424,40 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
                      if text not in units and not set(FIGURE.findall(text)) & {f for u in units for f in FIGURE.findall(u)}]
             figures = [f for f in figures if f not in dated]
         found += [("number", f) for f in figures]
+    if found and qi.kind in ("number", "money") and not states_rate(qi.text, sentence):  # "per week": not a fee
+        found = [(kind, text) for kind, text in found if kind not in ("number", "money")]
     if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it
         titled = [("person", name) for name in titled_names(sentence, role_asked(asked_part(qi.text)))]
         found += [c for c in dict.fromkeys(titled) if c not in found]
     # Asked who said a quotation, the names inside it are what was said, not who said it.
     asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text
     return [(kind, text) for kind, text in found if not _said(asked, text, kind)]
+
+
+# A figure asked for at a rate: "per week", "a year", "each fisherman", "every month".
+_TIME_UNITS = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly", "year": "(?:yearly|annual(?:ly)?)"}
+_RATE_ASKED = re.compile(rf"\b(?:per|each|every|a|an)\s+({'|'.join(_TIME_UNITS)})s?\b|\b(?:per|each|every)\s+([a-z]{{3,}})\b", re.I)
+
+
+def states_rate(question: str, sentence: str) -> bool:
+    """Does `sentence` state a figure at the rate the question asks for one, if it asks ("How much
+    does she earn per week?" is not answered by "a fee of 42 million euros"; "a week", "weekly" or
+    "per week" answer it, and "each" or "apiece" a question for "each fisherman")?
+
+    >>> states_rate("How much will he earn per week?", "He signed for a fee of 42 million euros.")
+    False
+    >>> states_rate("How much will he earn per week?", "He will earn 90,000 pounds a week."), states_rate("How much?", "42 euros.")
+    (True, True)
+    """
+    m = _RATE_ASKED.search(question)
+    if m is None:
+        return True
+    unit = (m.group(1) or m.group(2)).lower()
+    if m.group(1):  # a span of time: "a week", "per week", "weekly"
+        rate = rf"\b(?:per|a|an|each|every)\s+{unit}\b|\b{_TIME_UNITS[unit]}\b"
+    else:  # "each fisherman": "per fisherman", "each", "apiece"
+        rate = rf"\b(?:per|a|an|each|every)\s+{re.escape(unit[:4])}|\b(?:each|apiece|per head|per capita)\b"
+    return re.search(rate, sentence, re.I) is not None
 
 
 def keeps(sentence: str, candidate: tuple[str, str]) -> bool:
