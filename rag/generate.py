@@ -29,7 +29,7 @@ from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
 from .question import (QuestionInfo, analyze, asked_part, asks_speaker, given_by, has_candidate, holding_role,
-                       leaves_unnamed, names_nothing, role_names, role_span)
+                       leaves_unnamed, names_nothing, role_names, role_span, says_when)
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
@@ -114,6 +114,9 @@ class ExtractiveGenerator:
             typed = has_candidate(qi, self.idx.documents[sent.doc_id].text[slice(*quoted_span(self.idx, sent, True))])
         if qi.calendar and not typed:  # the year asked for may come in a runner-up quoted with it
             typed = bool(quoted.column("typed")[self.choose(choice)].any())
+        timed = (qi.kind != "date" or typed or any(  # "When ...?": some sentence quoted says when, in any words
+            says_when(self.idx.documents[s.doc_id].text[slice(*quoted_span(self.idx, s))])
+            for s in (self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.choose(choice))))
         # "It did not name a successor.": the articles' own word that they do not know comes first
         counts = counted(asked_part(question))  # "How many homes ...?": the homes
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
@@ -121,7 +124,7 @@ class ExtractiveGenerator:
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
-                                         first_typed=typed, first_about=about_role(self.idx, qi, first))
+                                         first_typed=typed, first_about=about_role(self.idx, qi, first), timed=timed)
         return quoted, choice, confidence, unknown or reason
 
     def shortlist(self, qi: QuestionInfo, ev: Evidence) -> Evidence:
@@ -181,15 +184,18 @@ class ExtractiveGenerator:
         return {"reader": dict(self.read_log)} if self.read_log else {}
 
     def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray, log_odds=None, first_typed: bool = True,
-               first_about: bool = True) -> tuple[float, str]:
+               first_about: bool = True, timed: bool = True) -> tuple[float, str]:
         """(confidence, reason to refuse or ""). `log_odds()` asks the reader about the sentence
         to be quoted; it is called only when the reader is on and its answer could matter.
         `first_typed`: that sentence holds the kind of thing asked for; `first_about`: it is about
-        the role a person is asked for by (`about_role`, `rule_out`)."""
+        the role a person is asked for by (`about_role`, `rule_out`); `timed`: some sentence to be
+        quoted says when, for a question that asks when."""
         if not len(scores):
             return 0.0, "nothing relevant retrieved"
         confidence = self.judge.confidence(ev, scores)
         reason = rule_out(qi, ev, scores, corpus_figures(self.idx), first_typed, first_about, corpus_terms(self.idx))
+        if not reason and not timed:
+            reason = "the sentences that answer best say nothing of when"
         threshold = self.judge.threshold
         if not reason and log_odds is not None and self.judge.reader and self.cfg.reader != "off":
             try:

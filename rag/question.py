@@ -107,6 +107,8 @@ _ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|fro
 _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){{0,2}}?([\w-]+) (?:of|for|in)\b", re.I)
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
+# "When he arrived, what did Cerar say?": a clause of time before the question asks nothing of when.
+_WHEN_CLAUSE = re.compile(r"^\W*when\b[^,?]*,\s*(?=(?:[\w’'-]+\s+){0,2}?(?:what|which|who|whom|whose|how|where|why)\b)", re.I)
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
 _QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
@@ -165,7 +167,7 @@ class QuestionInfo:
 
 def analyze(question: str, stemmer: str = "english") -> QuestionInfo:
     """`stemmer` must be the index's BM25 stemmer, so the terms match its vocabulary."""
-    typed = _NAME_OF.sub("what ", question)
+    typed = _WHEN_CLAUSE.sub("", _NAME_OF.sub("what ", question))
     kind = next((name for name, pattern in KINDS if pattern.search(typed)), "other")
     terms = tuple(dict.fromkeys(tokenize([question], stemmer)[0]))
     asked = asked_part(question)
@@ -458,6 +460,27 @@ def states_rate(question: str, sentence: str) -> bool:
     else:  # "each fisherman": "per fisherman", "each", "apiece"
         rate = rf"\b(?:per|a|an|each|every)\s+{re.escape(unit[:4])}|\b(?:each|apiece|per head|per capita)\b"
     return re.search(rate, sentence, re.I) is not None
+
+
+# Words that place something in time without a date: "at the beginning of each session", "after
+# the debate", "when Germany began", "later", "that spring".
+_TEMPORAL = re.compile(r"\b(?:when|whenever|after|afterwards|before|during|while|until|till|since|once|later|earlier|"
+                       r"then|now|today|tonight|yesterday|tomorrow|ago|soon|recently|currently|formerly|previously|"
+                       r"early|late|beginning|end|start|time|times|period|era|age|reign|stage|session|season|spring|"
+                       r"summer|autumn|winter|morning|afternoon|evening|night|day|days|week|weeks|month|months|year|"
+                       r"years|decade|decades|century|centuries|next|last|first)\b", re.I)
+
+
+def says_when(text: str) -> bool:
+    """Does `text` place anything in time: a date, a year, or a word of time ("after the debate")?
+    A "When ...?" question is not answered by sentences that say nothing of when.
+
+    >>> says_when("Simon Adeyemi, the chief executive, said the company accepted the findings."), says_when("It met after the vote.")
+    (False, True)
+    """
+    from .entities import entities
+
+    return bool(_TEMPORAL.search(text) or _YEAR.search(text) or any(k == "date" for k, _ in entities(text)))
 
 
 def keeps(sentence: str, candidate: tuple[str, str]) -> bool:

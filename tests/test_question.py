@@ -459,3 +459,26 @@ def test_a_sentence_that_speaks_of_the_role_unnamed_is_quoted_before_one_that_do
 ])
 def test_a_figure_asked_for_at_a_rate_needs_a_sentence_stating_one(question, sentence, holds):
     assert has_candidate(analyze(question), sentence) is holds
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("When he arrived at the meeting, what did the minister say?", "other"),  # a clause of time, then the question
+    ("When a commission reached no decision, what happened?", "other"),
+    ("When, after the vote, did he leave?", "date"),
+    ("When did the war end?", "date"),
+])
+def test_a_clause_of_time_before_the_question_asks_nothing_of_when(question, kind):
+    assert analyze(question).kind == kind
+
+
+@pytest.mark.parametrize("text, says", [
+    ("Simon Adeyemi, the chief executive, said the company accepted the findings.", False),
+    ("Committees are set up at the beginning of each session.", True),
+    ("Members vote after a general debate.", True),
+    ("The bridge opened in 1962.", True),
+    ("It reopened on Monday.", True),
+])
+def test_a_sentence_says_when_by_a_date_or_any_word_of_time(text, says):
+    from rag.question import says_when
+
+    assert says_when(text) is says
