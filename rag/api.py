@@ -95,7 +95,7 @@ def stream(
 
     idx = load_index(cfg)
     t0 = time.perf_counter()
-    query = standalone(question, history, cfg)  # a follow-up becomes a standalone question
+    query = standalone(question, history, cfg, idx)  # a follow-up becomes a standalone question
     # A question that stands alone is judged alone: what the conversation said gives none of its
     # words (`rag.question.given_by`), though an earlier answer may have quoted them all.
     leaning = history if query != question else None
@@ -197,17 +197,23 @@ def _check_text(text: str, what: str) -> None:
         ) from None
 
 
-def standalone(question: str, history: list[dict], cfg: Config) -> str:
+def standalone(question: str, history: list[dict], cfg: Config, idx: Index | None = None) -> str:
     """A follow-up as a standalone question: by the language model when one is configured
-    (and answers), else by the rules of `rag.followup`."""
+    (and answers), else by the rules of `rag.followup`, which read in `idx`'s articles whether
+    a person is "he" or "she" when the conversation does not say."""
     from .followup import is_follow_up, rewrite, rewrite_with_model
+    from .referents import pronoun_of
+
+    def pronoun(name: str) -> str | None:  # "How old is she?" after an answer naming a man and a woman
+        surname = name.split()[-1].lower()
+        return pronoun_of(name, "\n".join(d.text for d in idx.documents.values() if surname in d.text.lower()))
 
     if cfg.generator == "extractive" or not is_follow_up(question, history):
-        return rewrite(question, history)
+        return rewrite(question, history, pronoun if idx is not None else None)
     from .errors import ConfigError
     from .llm import chat_model
 
     try:
         return rewrite_with_model(question, history, chat_model(cfg))
     except ConfigError:  # no model to ask: the answerer will say so; the rules still rewrite
-        return rewrite(question, history)
+        return rewrite(question, history, pronoun if idx is not None else None)

@@ -16,6 +16,7 @@ rule-based rewrite that needs none.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .entities import entities
 from .question import analyze, asked_part, unpossessed
@@ -54,8 +55,10 @@ def is_follow_up(question: str, history: list[dict] | None) -> bool:
     return bool(_ANAPHOR.search(question) or _ELLIPSIS.search(question) or len(question.split()) <= 4)
 
 
-def rewrite(question: str, history: list[dict] | None) -> str:
-    """The standalone form of `question`: itself when it does not lean on the history."""
+def rewrite(question: str, history: list[dict] | None, pronoun: Callable[[str], str | None] | None = None) -> str:
+    """The standalone form of `question`: itself when it does not lean on the history.
+    `pronoun(name)`: "he" or "she", what the articles call a person, asked when the answers so
+    far do not say (`rag.api` reads the articles that name them)."""
     if not is_follow_up(question, history):
         return question
     users = [i for i, m in enumerate(history) if m["role"] == "user"]
@@ -66,7 +69,7 @@ def rewrite(question: str, history: list[dict] | None) -> str:
         return f'Who said "{first}"?'
     previous = history[users[-1]]["content"]
     earlier = history[max(0, users[-1] - 6): users[-1]]  # the turns that can place the previous one
-    prior = rewrite(previous, earlier)  # the previous question as it was searched, its context carried
+    prior = rewrite(previous, earlier, pronoun)  # the previous question as it was searched, its context carried
     kind = analyze(previous).kind
     again = swapped(question, prior, analyze(asked_part(prior)).kind)
     if again:
@@ -95,7 +98,8 @@ def rewrite(question: str, history: list[dict] | None) -> str:
     wanted = "she" if SHE.search(question) else "he" if HE.search(question) else None
     if wanted:  # "she" is not someone the answers call "he" (what the user asked says nothing of it)
         answers = " ".join(m["content"] for m in history if m["role"] == "assistant" and isinstance(m.get("content"), str))
-        people = [p for p in people if pronoun_of(p, answers) in (None, wanted)] or people
+        called = {p: pronoun_of(p, answers) or (pronoun(p) if pronoun and len(people) > 1 else None) for p in people}
+        people = [p for p in people if called[p] in (None, wanted)] or people
     out = question
     if people:
         out = _PERSON.sub(lambda m: _cased(people[0], spoken), out, count=1)
