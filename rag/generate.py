@@ -29,7 +29,8 @@ from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
 from .question import (QuestionInfo, analyze, asked_part, asks_speaker, given_by, has_candidate, holding_role,
-                       leaves_unnamed, names_nothing, role_names, role_span, says_when)
+                       leaves_unnamed, names_nothing, role_names, role_span)
+from .shapes import says_when
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage

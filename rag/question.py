@@ -28,6 +28,7 @@ from .definition import target
 from .discourse import REPORTING
 from .lexical import tokenize
 from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, specific
+from .shapes import YEAR, states_rate
 
 _W = r"(?:which|what)"
 # Nouns that name an amount of money, at the head of what is asked: "What is the club's annual
@@ -87,7 +88,6 @@ _PERCENT_ASKED = re.compile(rf"\b{_W} (?:percentage|percent|per cent)\b|\bhow ma
 _PERCENT = re.compile(r"(\d(?:[\d,.]*\d)?)\s*(?:%|per\s?cent\b|percentage points?\b)", re.I)
 # "In what year ...?": a year, which "December 8" does not give ("the 1720s", "'98" do).
 _YEAR_ASKED = re.compile(rf"\b{_W} year\b", re.I)
-_YEAR = re.compile(r"\b\d{3,4}s?\b|['’]\d\d\b")
 # "What time ...", "At what time ...": a time of day, which "on Friday" does not give.
 # Read only when a verb follows "time": "What time frame ..." asks for a period.
 _CLOCK = re.compile(rf"\b{_W} time\s+(?:did|does|do|is|was|were|are|will|would|should|can|could|has|have|had)\b", re.I)
@@ -402,7 +402,7 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
     if qi.calendar:  # "this weekend" is a date to the recognizer, not an answer to "On what date?"
         found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
         if _YEAR_ASKED.search(qi.text):  # nor "December 8" to "In what year ...?"
-            found = [(kind, text) for kind, text in found if kind != "date" or _YEAR.search(text)]
+            found = [(kind, text) for kind, text in found if kind != "date" or YEAR.search(text)]
     if qi.clock:  # "at 14:22" is a figure to the recognizer, "on Monday" a date: a time of day answers
         found = [(kind, text) for kind, text in found if kind != "date" or _CLOCK_WORDS.search(text)]
         found += [("date", m.group().lower()) for m in _CLOCK_WORDS.finditer(sentence)
@@ -434,53 +434,6 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
     # Asked who said a quotation, the names inside it are what was said, not who said it.
     asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text
     return [(kind, text) for kind, text in found if not _said(asked, text, kind)]
-
-
-# A figure asked for at a rate: "per week", "a year", "each fisherman", "every month".
-_TIME_UNITS = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly", "year": "(?:yearly|annual(?:ly)?)"}
-_RATE_ASKED = re.compile(rf"\b(?:per|each|every|a|an)\s+({'|'.join(_TIME_UNITS)})s?\b|\b(?:per|each|every)\s+([a-z]{{3,}})\b", re.I)
-
-
-def states_rate(question: str, sentence: str) -> bool:
-    """Does `sentence` state a figure at the rate the question asks for one, if it asks ("How much
-    does she earn per week?" is not answered by "a fee of 42 million euros"; "a week", "weekly" or
-    "per week" answer it, and "each" or "apiece" a question for "each fisherman")?
-
-    >>> states_rate("How much will he earn per week?", "He signed for a fee of 42 million euros.")
-    False
-    >>> states_rate("How much will he earn per week?", "He will earn 90,000 pounds a week."), states_rate("How much?", "42 euros.")
-    (True, True)
-    """
-    m = _RATE_ASKED.search(question)
-    if m is None:
-        return True
-    unit = (m.group(1) or m.group(2)).lower()
-    if m.group(1):  # a span of time: "a week", "per week", "weekly"
-        rate = rf"\b(?:per|a|an|each|every)\s+{unit}\b|\b{_TIME_UNITS[unit]}\b"
-    else:  # "each fisherman": "per fisherman", "each", "apiece"
-        rate = rf"\b(?:per|a|an|each|every)\s+{re.escape(unit[:4])}|\b(?:each|apiece|per head|per capita)\b"
-    return re.search(rate, sentence, re.I) is not None
-
-
-# Words that place something in time without a date: "at the beginning of each session", "after
-# the debate", "when Germany began", "later", "that spring".
-_TEMPORAL = re.compile(r"\b(?:when|whenever|after|afterwards|before|during|while|until|till|since|once|later|earlier|"
-                       r"then|now|today|tonight|yesterday|tomorrow|ago|soon|recently|currently|formerly|previously|"
-                       r"early|late|beginning|end|start|time|times|period|era|age|reign|stage|session|season|spring|"
-                       r"summer|autumn|winter|morning|afternoon|evening|night|day|days|week|weeks|month|months|year|"
-                       r"years|decade|decades|century|centuries|next|last|first)\b", re.I)
-
-
-def says_when(text: str) -> bool:
-    """Does `text` place anything in time: a date, a year, or a word of time ("after the debate")?
-    A "When ...?" question is not answered by sentences that say nothing of when.
-
-    >>> says_when("Simon Adeyemi, the chief executive, said the company accepted the findings."), says_when("It met after the vote.")
-    (False, True)
-    """
-    from .entities import entities
-
-    return bool(_TEMPORAL.search(text) or _YEAR.search(text) or any(k == "date" for k, _ in entities(text)))
 
 
 def keeps(sentence: str, candidate: tuple[str, str]) -> bool:

@@ -469,16 +469,3 @@ def test_a_figure_asked_for_at_a_rate_needs_a_sentence_stating_one(question, sen
 ])
 def test_a_clause_of_time_before_the_question_asks_nothing_of_when(question, kind):
     assert analyze(question).kind == kind
-
-
-@pytest.mark.parametrize("text, says", [
-    ("Simon Adeyemi, the chief executive, said the company accepted the findings.", False),
-    ("Committees are set up at the beginning of each session.", True),
-    ("Members vote after a general debate.", True),
-    ("The bridge opened in 1962.", True),
-    ("It reopened on Monday.", True),
-])
-def test_a_sentence_says_when_by_a_date_or_any_word_of_time(text, says):
-    from rag.question import says_when
-
-    assert says_when(text) is says
