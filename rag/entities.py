@@ -129,6 +129,9 @@ def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
         elif (kind in ("number", "money") and e.end < len(doc) and _is_currency(doc[e.end])
               and _is_amount(doc[e.start:e.end + 1])):
             kind, span = "money", doc[e.start:e.end + 1]  # "42 million" + "euros", tagged a number or money
+        elif (kind in ("number", "money") and e.end + 1 < len(doc) and doc[e.end].is_title
+              and _is_currency(doc[e.end + 1]) and _is_amount(doc[e.start:e.end + 2])):
+            kind, span = "money", doc[e.start:e.end + 2]  # "95 million" + "Swedish crowns"
         elif kind == "money" and not _is_amount(e):  # "the 35-kilometre mark": a distance, not marks
             kind = "number"
         elif kind == "date" and _VAGUE.fullmatch(e.text):  # "It is a strange day when ...": no point in time
@@ -152,6 +155,8 @@ def _is_amount(entity) -> bool:
         if token.text in codes():  # "USD 5 million"
             return True
         before = doc[token.i - 2] if token.i > 1 and doc[token.i - 1].text == "-" else doc[token.i - 1] if token.i else None
+        if before is not None and before.is_title and before.i > entity.start:  # "1.2 million Australian dollars"
+            before = doc[before.i - 1]
         if _is_currency(token) and before is not None and (before.like_num or before.lower_ in _SCALE):
             return True  # "5,000 marks", "a 74-million-dollar plant"
     return False
@@ -183,7 +188,8 @@ def currencies() -> frozenset[str]:
     import pycountry
 
     words = {c.name.split()[-1].lower() for c in pycountry.currencies}
-    return frozenset(w for w in words if w.isalpha() and w not in _NOT_CURRENCY)
+    # English writes the krona, koruna and krone as the crown, and their plurals as they are.
+    return frozenset(w for w in words if w.isalpha() and w not in _NOT_CURRENCY) | {"crown", "kroner", "kronor"}
 
 
 @lru_cache(maxsize=4096)

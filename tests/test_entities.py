@@ -86,3 +86,11 @@ def test_money_is_an_amount_in_a_currency(text, kind):
 
 def test_a_compound_amount_is_money():
     assert ("money", "74-million-dollar") in ents.entities("They reviewed a planned 74-million-dollar water plant.")
+
+
+@pytest.mark.parametrize("sentence, amount", [
+    ("The study cost 1.2 million Australian dollars.", "1.2 million australian dollars"),
+    ("It was delivered at a cost of about 95 million Swedish crowns.", "about 95 million swedish crowns"),
+])
+def test_a_currency_named_with_its_country_is_money(sentence, amount):
+    assert ("money", amount) in ents.entities(sentence)
