@@ -107,6 +107,13 @@ class ExtractiveGenerator:
             if k is not None and (qi.defines or about_role(self.idx, qi, int(quoted.sentence_ids[k]))):
                 choice = choice.copy()
                 choice[k] = choice.max() + 1e-6
+        if qi.kind in COUNTS and not quoted.column("typed")[int(np.argmax(choice))]:
+            # a figure asked for: a runner-up quoted with the best that holds one, where what the
+            # question names is named, is quoted first
+            typed_chosen = [i for i in self.choose(choice) if quoted.column("typed_about")[i]]
+            if typed_chosen:
+                choice = choice.copy()
+                choice[typed_chosen[0]] = choice.max() + 1e-6
         best = int(np.argmax(choice))
         first = int(quoted.sentence_ids[best])
         sent = self.idx.sentences[first]  # the one to be quoted first

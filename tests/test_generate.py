@@ -342,3 +342,23 @@ def test_a_year_asked_for_is_not_answered_by_a_quote_that_gives_none(one_article
     when = rag.answer("When was the crane at Tessby built?", config=cfg)  # "When" may be told by any word of time,
     assert when.abstained and "nothing of when" in when.reason  # and this sentence has none: not the calendar's rule
 
+
+
+PUMPS = """Pump maker Tamlo to cut jobs as profit halves
+
+TAMPERE, Finland - Tamlo, the Finnish maker of industrial pumps, said on Thursday it would cut jobs after its profit halved in the first quarter.
+
+Operating profit fell to 38.6 million euros in January-March from 74.1 million euros a year earlier.
+
+The company did not say which sites would close.
+"""
+
+
+def test_a_figure_asked_for_is_quoted_first_from_a_runner_up_that_holds_one(one_article):
+    """The story's opening sentence shares the question's words and gives no figure; the sentence
+    quoted with it does, about the same company: it comes first, and the question is answered."""
+    import rag
+
+    cfg = one_article("pumps.txt", PUMPS)
+    a = rag.answer("What was Tamlo's operating profit in the first three months of the year?", config=cfg)
+    assert not a.abstained and a.text.startswith("Operating profit fell to 38.6 million euros")
