@@ -449,13 +449,9 @@ def test_a_sentence_that_speaks_of_the_role_unnamed_is_quoted_before_one_that_do
     assert holding_role(qi, sentences + ["The pilot, Jan de Vries, was on the bridge."], [2.0, 1.0, 0.5]) == 2
 
 
-@pytest.mark.parametrize("question, sentence, holds", [
+@pytest.mark.parametrize("question, sentence, holds", [  # the rates themselves: tests/test_shapes.py
     ("How much will the striker earn per week?", "He joined for a fee of 42 million euros.", False),  # a fee, not pay a week
     ("How much will the striker earn per week?", "He will earn about 90,000 pounds a week.", True),
-    ("How much does the plant make a year?", "It makes 2,400 tonnes annually.", True),
-    ("How much will each fisherman get?", "A fund of 6 million pounds will compensate fishermen.", False),
-    ("How much will each fisherman get?", "Fishermen will get up to 20,000 pounds each.", True),
-    ("How much did the fund hold?", "A fund of 6 million pounds will compensate fishermen.", True),  # no rate asked
 ])
 def test_a_figure_asked_for_at_a_rate_needs_a_sentence_stating_one(question, sentence, holds):
     assert has_candidate(analyze(question), sentence) is holds
