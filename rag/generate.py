@@ -29,7 +29,7 @@ from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
 from .question import (QuestionInfo, analyze, asked_part, asks_speaker, given_by, has_candidate, holding_role,
-                       leaves_unnamed, names_nothing, role_names, role_span)
+                       leaves_unnamed, names_nothing, role_names, role_span, which_role)
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
@@ -100,7 +100,7 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
-        if qi.defines or qi.by_role or qi.heads:
+        if qi.defines or qi.by_role or qi.heads or (qi.kind == "person" and which_role(question)):
             texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
             # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
             k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(qi, texts, choice)

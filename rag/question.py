@@ -24,6 +24,7 @@ from functools import lru_cache
 import regex
 
 from .byrole import PERSON_NOUNS, heading, holders, role_asked, titled_names
+from .lexicon import person_noun
 from .definition import target
 from .discourse import REPORTING
 from .lexical import tokenize
@@ -258,7 +259,7 @@ def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
     >>> holding_role(qi, ["Grace Wanjiru won the marathon.", "Race director Tom Hale cut the route."], [2.0, 1.0])
     1
     """
-    role = role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else None
+    role = role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else which_role(qi.text)
     if role is None:
         return None
     says = [re.search(rf"\b(?:{role[2]})", s, re.I) is not None for s in sentences]
@@ -269,6 +270,22 @@ def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
     # else one that speaks of someone in the role unnamed ("A local pilot was on board."): the article's word
     better = better or [i for i in range(len(scores)) if says[i] and leaves_unnamed(qi, sentences[i])]
     return max(better, key=lambda i: scores[i]) if better else None
+
+
+# "Which judge led the panel?", "Which analyst said ...?": a person asked for among holders of a role.
+_WHICH_ROLE = re.compile(r"^\W*(?:which|what)\s+([\w’'-]+)(?:\s+([a-z]+)\b)?", re.I)
+
+
+def which_role(question: str) -> tuple[int, int, str] | None:
+    """The role a "Which <role> ...?" question asks among, as `role_asked` gives one, or None.
+
+    >>> which_role("Which judge led the panel?")[2], which_role("Which Norman leader ruled?")[2], which_role("Which city won?")
+    ('judge', 'leader', None)
+    """
+    m = _WHICH_ROLE.search(asked_part(question))
+    # the role's noun, or the word after one that qualifies it ("Which Norman leader ...?")
+    noun = next((w for w in (m.group(1, 2) if m else ()) if w and (re.fullmatch(PERSON_NOUNS, w, re.I) or person_noun(w))), None)
+    return None if noun is None else (m.start(), m.end(), re.escape(noun.lower()))
 
 
 def leaves_unnamed(qi: QuestionInfo, sentence: str) -> bool:

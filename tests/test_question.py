@@ -465,3 +465,10 @@ def test_a_figure_asked_for_at_a_rate_needs_a_sentence_stating_one(question, sen
 ])
 def test_a_clause_of_time_before_the_question_asks_nothing_of_when(question, kind):
     assert analyze(question).kind == kind
+
+
+def test_which_role_is_quoted_from_a_sentence_that_says_the_role_and_names_someone():
+    qi = analyze("Which successor to the king resumed the persecution?")
+    sentences = ["The uprising came a decade after the king's death.", "His successor Louis XIII resumed the persecution."]
+    assert holding_role(qi, sentences, [2.0, 1.0]) == 1
+    assert holding_role(analyze("Which city resumed the persecution?"), sentences, [2.0, 1.0]) is None  # no role asked
