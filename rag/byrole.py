@@ -96,8 +96,7 @@ def titled_names(sentence: str, role: tuple[int, int, str] | None = None) -> lis
     >>> titled_names("Gus Petrakis, who has owned the diner for 31 years, said so.", role_asked("Who owns the diner?"))
     ['gus petrakis']
     """
-    patterns = (_TITLED, *([_titled_as(role[2])] if role else []))
-    return [next(g for g in m.groups() if g).lower() for pattern in patterns for m in pattern.finditer(sentence)]
+    return _names(_TITLED, sentence) + (holders(sentence, role) if role else [])
 
 
 # The officers news names both ways: "the CEO" is the "chief executive" of the next sentence.
@@ -123,7 +122,12 @@ def holders(sentence: str, role: tuple[int, int, str]) -> list[str]:
     >>> holders("Managing director Tom Ellery said an outside microbiologist was hired.", role_asked("Who is the microbiologist?"))
     []
     """
-    return [next(g for g in m.groups() if g).lower() for m in _titled_as(role[2]).finditer(sentence)]
+    return _names(_titled_as(role[2]), sentence)
+
+
+def _names(pattern: regex.Pattern, sentence: str) -> list[str]:
+    """The name each match of a titled-name pattern holds (whichever of its groups matched), lower-cased."""
+    return [next(g for g in m.groups() if g).lower() for m in pattern.finditer(sentence)]
 
 
 @lru_cache(maxsize=1024)  # asked again for every candidate sentence of a by-role question (`rag.question.candidates`)

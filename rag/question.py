@@ -438,10 +438,9 @@ def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> l
             asked_units = {w[:4] for w in re.findall(r"[a-z]{3,}", qi.text[counts.end():].lower())[:3]}
             units = [m for m in measures(sentence) if not asked_units & {w[:4] for w in re.findall(r"[a-z]{3,}", m)}]
             units += [m.group() for m in _CLOCK_TIME.finditer(sentence)]
-            dated |= {f for text in units for f in FIGURE.findall(text)}
-            found = [(kind, text) for kind, text in found
-                     if text not in units and not set(FIGURE.findall(text)) & {f for u in units for f in FIGURE.findall(u)}]
-            figures = [f for f in figures if f not in dated]
+            measured = {f for text in units for f in FIGURE.findall(text)}
+            found = [(kind, text) for kind, text in found if text not in units and not set(FIGURE.findall(text)) & measured]
+            figures = [f for f in figures if f not in dated and f not in measured]
         found += [("number", f) for f in figures]
     if found and qi.kind in ("number", "money") and not states_rate(qi.text, sentence):  # "per week": not a fee
         found = [(kind, text) for kind, text in found if kind not in ("number", "money")]
