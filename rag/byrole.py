@@ -130,7 +130,7 @@ def _names(pattern: regex.Pattern, sentence: str) -> list[str]:
     return [next(g for g in m.groups() if g).lower() for m in pattern.finditer(sentence)]
 
 
-@lru_cache(maxsize=1024)  # asked again for every candidate sentence of a by-role question (`rag.question.candidates`)
+@lru_cache(maxsize=1024)  # asked again for every candidate sentence of a by-role question (`rag.candidates.candidates`)
 def role_asked(asked: str) -> tuple[int, int, str] | None:
     """Where a question asks for a person by their role, and the role: (start, end, a regular
     expression for the role) of "who is the mayor of" or "the name of the notary who" (the noun);

@@ -17,10 +17,11 @@ from functools import lru_cache
 import numpy as np
 
 from .calibrate import calibration
+from .candidates import has_candidate
 from .discourse import REPORTING
 from .lexical import tokenize
 from .mentions import FIGURE, mentions
-from .question import _NEGATION, QuestionInfo, has_candidate
+from .question import _NEGATION, QuestionInfo
 from .spelling import corpus_words, respelled
 from .storage import Index
 from .types import Passage

@@ -20,6 +20,8 @@ from typing import Iterator, Protocol
 import numpy as np
 
 from .align import features as aligned
+from .asked_role import holding_role, leaves_unnamed, role_names, role_span, which_role
+from .candidates import has_candidate
 from .config import Config
 from .definition import introducing
 from .discourse import adjoined, attribution, carried
@@ -28,8 +30,7 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
-from .question import (QuestionInfo, analyze, asked_part, asks_speaker, given_by, has_candidate, holding_role,
-                       leaves_unnamed, names_nothing, role_names, role_span, which_role)
+from .question import QuestionInfo, analyze, asked_part, asks_speaker, given_by, names_nothing
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
@@ -237,7 +238,7 @@ class ExtractiveGenerator:
 
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
-    the role a person is asked for by is of (`rag.question.role_names`)? True when not asked by role.
+    the role a person is asked for by is of (`rag.asked_role.role_names`)? True when not asked by role.
     News names a body in full once and by a common noun after (`rag.mentions.later_mentions`):
     "the commission's chief investigator" is of the Transport Safety Commission, and "the
     agency's project manager for the scheme" of the Environment Agency's Ellisford scheme, where

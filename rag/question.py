@@ -23,13 +23,11 @@ from functools import lru_cache
 
 import regex
 
-from .byrole import PERSON_NOUNS, heading, holders, role_asked, titled_names
-from .lexicon import person_noun
+from .byrole import PERSON_NOUNS, heading, role_asked
 from .definition import target
 from .discourse import REPORTING
 from .lexical import tokenize
-from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, specific
-from .shapes import YEAR, states_rate
+from .mentions import SPECIFIC_FIGURE, mentions, specific
 
 _W = r"(?:which|what)"
 # Nouns that name an amount of money, at the head of what is asked: "What is the club's annual
@@ -82,29 +80,14 @@ _SETTLEMENT = re.compile(rf"\b{_W} (?:city|cities|town|towns|capital|village|por
 # "What year ...", "On what date ...": a point in the calendar, which "today" or "this weekend"
 # does not give ("When ...?" may be answered by them, "What day ...?" by "Thursday").
 _CALENDAR = re.compile(rf"\b{_W} (?:date|year|month|decade|century)\b", re.I)
-_CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
-                             r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
-# "What percentage of the vote ...?": a share stated as one, which "14 seats" is not.
-_PERCENT_ASKED = re.compile(rf"\b{_W} (?:percentage|percent|per cent)\b|\bhow many percent\b", re.I)
-_PERCENT = re.compile(r"(\d(?:[\d,.]*\d)?)\s*(?:%|per\s?cent\b|percentage points?\b)", re.I)
-# "In what year ...?": a year, which "December 8" does not give ("the 1720s", "'98" do).
-_YEAR_ASKED = re.compile(rf"\b{_W} year\b", re.I)
 # "What time ...", "At what time ...": a time of day, which "on Friday" does not give.
 # Read only when a verb follows "time": "What time frame ..." asks for a period.
 _CLOCK = re.compile(rf"\b{_W} time\s+(?:did|does|do|is|was|were|are|will|would|should|can|could|has|have|had)\b", re.I)
-_CLOCK_WORDS = re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*(?:a\.?m\b\.?|p\.?m\b\.?|o['’]clock\b)|\b(?:noon|midday|"
-                          r"midnight|dawn|dusk|morning|afternoon|evening|night)\b", re.I)
 # "How old ...?", "At what age ...?": an age, which any other figure in the sentence is not. News
 # writes one as "a 44-year-old teacher", "aged 44", "at the age of 44" or "Raman, 41, said".
 _AGE_ASKED = re.compile(r"\bhow old\b|\bwhat age\b", re.I)
-_AGE = re.compile(r"(?P<age>\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage of\s+\d{1,3}\b)"
-                  r"|\b[A-Z][\w'’-]+,\s+(?P<beside>\d{1,3}),")
 # "What is the name of the X ..." asks what "What X ..." asks: a person only if X is one.
 _NAME_OF = re.compile(rf"\b{_W} (?:is|was|are|were) the names? of (?:the |a |an )?", re.I)
-# What a role asked for by name is of: one prepositional phrase after it, up to the next
-# preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
-_ROLE_OF = re.compile(r"\s+(?:of|at|in|for|from)\s+((?:(?!(?:of|at|in|on|for|from|by|with|who|whom|that|which|"
-                      r"quoted|named|when|where|during|after|before|since)\b)[\w’'-]+\s*){1,5})", re.I)
 _MEASURED = re.compile(rf"\b{_W}(?:['’]s| is| was| are| were) the (?:[\w-]+ ){{0,2}}?([\w-]+) (?:of|for|in)\b", re.I)
 _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "percentage", "percent", "proportion",
                 "fraction", "rate", "sum", "value", "level", "count"}
@@ -112,11 +95,6 @@ _COUNT_WORDS = {"number", "numbers", "amount", "figure", "total", "share", "perc
 _WHEN_CLAUSE = re.compile(r"^\W*when\b[^,?]*,\s*(?=(?:[\w’'-]+\s+){0,2}?(?:what|which|who|whom|whose|how|where|why)\b)", re.I)
 _ELSE = re.compile(r"\b(?:who|whom|what|where|which \w+)\s+else\b", re.I)
 _SPEAKER = re.compile(rf"^\W*(?:and\s+)?who\s+(?:{REPORTING})\b", re.I)  # "Who said ...?"
-_QUOTATION = re.compile(r'"[^"]*"|“[^“”]*”')
-# "How many ...?" counts things, which the figures of a date do not ("How many years ...?" may be told by them).
-_COUNT_ASKED = re.compile(r"\bhow many (?!(?:\w+ )?(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|"
-                          r"times)\b)", re.I)
-_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d\d\b")  # "14:22": a time of day, which the recognizer may call a number
 _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)  # "three years": a date entity, a figure answer
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "... ? (Merkel, Vienna)": see rag.followup
 # The words between "which"/"what" and the verb: the kind of thing asked for ("which day of the week did").
@@ -215,97 +193,6 @@ def asks_speaker(question: str) -> bool:
     return bool(_SPEAKER.search(asked_part(question)))
 
 
-def role_names(question: str) -> tuple[str, ...]:
-    """The names and figures of the role a question asks a person for by (`by_role`): what a
-    sentence naming someone must be about to answer it.
-
-    >>> role_names("Who is the president of Serbia?")
-    ('serbia',)
-    >>> role_names("Who is the state secretary at Slovenia's interior ministry quoted in the Sarajevo article?")
-    ('slovenia',)
-    >>> role_names("Who was Genghis's 4th son?"), role_names("Who was the leader of Russia in the 1960s?")
-    (('genghis', '4th'), ('russia',))
-    >>> role_names("Who is the CEO of Veltrix?")
-    ('veltrix',)
-    >>> role_names("Who signed the treaty in Paris?")  # not asked by role
-    ()
-    """
-    role = role_asked(asked_part(question))  # "Who is the CEO of Veltrix?": "CEO" is the role, not a name
-    return tuple(t for t in salient_terms(role_span(question)) if not re.fullmatch(f"(?:{role[2]})", t, re.I))
-
-
-def role_span(question: str) -> str:
-    """The question up to the role it asks a person for by and what that role is of ("" if it
-    asks by none): "Who is the Environment Agency's project manager for the Ellisford scheme?
-    (Wend)" -> "Who is the Environment Agency's project manager for the Ellisford scheme"."""
-    asked = asked_part(question)
-    role = role_asked(asked)
-    if role is None:
-        return ""
-    start, end, _ = role
-    complement = _ROLE_OF.match(asked, end)
-    return asked[start : complement.end() if complement else end]
-
-
-def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
-    """For a person asked for by a role ("Who is the race director?"), the index of the sentence
-    to quote first when the best-scored one does not say the role: the best-scored of the others
-    that says it and names someone. The story's opening sentence names people and shares the
-    question's words, and says nothing of who holds the role. None when there is no better one.
-    A best sentence that says the role and names no one stays first: "a working meeting with the
-    Romanian minister" is the article's word that it does not name him.
-
-    >>> qi = analyze("Who is the race director of the marathon?")
-    >>> holding_role(qi, ["Grace Wanjiru won the marathon.", "Race director Tom Hale cut the route."], [2.0, 1.0])
-    1
-    """
-    role = role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else which_role(qi.text)
-    if role is None:
-        return None
-    says = [re.search(rf"\b(?:{role[2]})", s, re.I) is not None for s in sentences]
-    best = max(range(len(scores)), key=lambda i: scores[i])
-    if says[best]:
-        return None
-    better = [i for i in range(len(scores)) if says[i] and has_candidate(qi, sentences[i])]
-    # else one that speaks of someone in the role unnamed ("A local pilot was on board."): the article's word
-    better = better or [i for i in range(len(scores)) if says[i] and leaves_unnamed(qi, sentences[i])]
-    return max(better, key=lambda i: scores[i]) if better else None
-
-
-# "Which judge led the panel?", "Which analyst said ...?": a person asked for among holders of a role.
-_WHICH_ROLE = re.compile(r"^\W*(?:which|what)\s+([\w’'-]+)(?:\s+([a-z]+)\b)?", re.I)
-
-
-def which_role(question: str) -> tuple[int, int, str] | None:
-    """The role a "Which <role> ...?" question asks among, as `role_asked` gives one, or None.
-
-    >>> which_role("Which judge led the panel?")[2], which_role("Which Norman leader ruled?")[2], which_role("Which city won?")
-    ('judge', 'leader', None)
-    """
-    m = _WHICH_ROLE.search(asked_part(question))
-    # the role's noun, or the word after one that qualifies it ("Which Norman leader ...?")
-    noun = next((w for w in (m.group(1, 2) if m else ()) if w and (re.fullmatch(PERSON_NOUNS, w, re.I) or person_noun(w))), None)
-    return None if noun is None else (m.start(), m.end(), re.escape(noun.lower()))
-
-
-def leaves_unnamed(qi: QuestionInfo, sentence: str) -> bool:
-    """For a person asked for by a role, does `sentence` speak of someone in that role without
-    naming them ("They brought in an outside microbiologist.", "A local pilot was on board."),
-    and name no one else who could be them (a name beside another role is someone else's)?
-
-    >>> leaves_unnamed(analyze("What is the name of the microbiologist they hired?"),
-    ...                "Managing director Tom Ellery said they had hired an outside microbiologist.")  # doctest: +SKIP
-    True
-    """
-    role = role_asked(asked_part(qi.text)) if qi.by_role else None
-    if role is None or not re.search(rf"\b(?:a|an|another)\s+(?:[\w’'-]+\s+){{0,2}}?(?:{role[2]})\b", sentence, re.I):
-        return False
-    if holders(sentence, role):
-        return False
-    titled = set(titled_names(sentence))  # "managing director Tom Ellery": someone with a role of their own
-    return all(text in titled for _, text in candidates(qi, sentence))
-
-
 def asked_part(question: str) -> str:
     """The question without a follow-up's carried context, which is searched but not asked.
 
@@ -384,87 +271,6 @@ def unpossessed(name: str) -> str:
     return _APOSTROPHE_S.sub("", name)
 
 
-def has_candidate(qi: QuestionInfo, sentence: str) -> bool:
-    """Does `sentence` hold something of the kind asked for that the question does not say?
-
-    >>> has_candidate(analyze("Which leader said Greece was not doing enough?"),
-    ...               "Merkel explicitly underscored that Greece was not doing enough.")  # doctest: +SKIP
-    True
-    """
-    return not qi.accepts or bool(candidates(qi, sentence))
-
-
-# The kind of entity that answers each kind of question most directly: "Who ...?" is answered by
-# a person where the evidence names one, though an organization may answer it where none is named.
-FIRST_CHOICE = {"person": {"person"}, "place": {"place"}, "date": {"date"}, "number": {"number", "money"},
-                "money": {"money"}, "group": {"group"}}
-
-
-def candidates(qi: QuestionInfo, sentence: str, first_choice: bool = False) -> list[tuple[str, str]]:
-    """(kind, lower-cased text) of what `sentence` holds of the kind asked for, that the question
-    does not say; `first_choice`: of the kind that answers most directly (`FIRST_CHOICE`).
-
-    >>> candidates(analyze("Who forced Ethelred out?"), "Ethelred was forced out by Sweyn Forkbeard.")  # doctest: +SKIP
-    [('person', 'sweyn forkbeard')]
-    """
-    accepts = {"person"} if qi.by_role else FIRST_CHOICE.get(qi.kind, set()) if first_choice else qi.accepts
-    if not accepts:
-        return []
-    from .entities import entities, measures, settlements
-
-    if qi.settlement:  # a city or town: not a country, a continent, a region or a building
-        found = [("place", text) for text in settlements(sentence)]
-    else:
-        found = [(kind, text) for kind, text in entities(sentence) if kind in accepts]
-    if qi.calendar:  # "this weekend" is a date to the recognizer, not an answer to "On what date?"
-        found = [(kind, text) for kind, text in found if kind != "date" or _CALENDAR_WORDS.search(text)]
-        if _YEAR_ASKED.search(qi.text):  # nor "December 8" to "In what year ...?"
-            found = [(kind, text) for kind, text in found if kind != "date" or YEAR.search(text)]
-    if qi.clock:  # "at 14:22" is a figure to the recognizer, "on Monday" a date: a time of day answers
-        found = [(kind, text) for kind, text in found if kind != "date" or _CLOCK_WORDS.search(text)]
-        found += [("date", m.group().lower()) for m in _CLOCK_WORDS.finditer(sentence)
-                  if not any(m.group().lower() in text for _, text in found)]
-    if qi.age:  # "a 44-year-old teacher", "Raman, 41,": an age, not any figure
-        found = [("number", (m["age"] or m["beside"]).lower()) for m in _AGE.finditer(sentence)]
-    elif _PERCENT_ASKED.search(qi.text):  # "27.1 percent", "40%": a share, not any figure
-        found = [("number", m.group(1)) for m in _PERCENT.finditer(sentence)]
-    elif "number" in accepts:
-        figures = FIGURE.findall(sentence)
-        counts = _COUNT_ASKED.search(qi.text)
-        if counts:  # "How many councillors ...?" is not answered by "January 1, 2027"
-            dated = {f for kind, text in entities(sentence) if kind == "date" and _CALENDAR_WORDS.search(text)
-                     for f in FIGURE.findall(text)}
-            # nor by "31 minutes", "14:22" or "5 million euros", unless it counts their unit ("How many euros ...?")
-            asked_units = {w[:4] for w in re.findall(r"[a-z]{3,}", qi.text[counts.end():].lower())[:3]}
-            units = [m for m in measures(sentence) if not asked_units & {w[:4] for w in re.findall(r"[a-z]{3,}", m)}]
-            units += [m.group() for m in _CLOCK_TIME.finditer(sentence)]
-            measured = {f for text in units for f in FIGURE.findall(text)}
-            found = [(kind, text) for kind, text in found if text not in units and not set(FIGURE.findall(text)) & measured]
-            figures = [f for f in figures if f not in dated and f not in measured]
-        found += [("number", f) for f in figures]
-    if found and qi.kind in ("number", "money") and not states_rate(qi.text, sentence):  # "per week": not a fee
-        found = [(kind, text) for kind, text in found if kind not in ("number", "money")]
-    if qi.by_role or qi.heads:  # a name its role stands beside is a person's, whatever the recognizer makes of it
-        titled = [("person", name) for name in titled_names(sentence, role_asked(asked_part(qi.text)))]
-        found += [c for c in dict.fromkeys(titled) if c not in found]
-    # Asked who said a quotation, the names inside it are what was said, not who said it.
-    asked = _QUOTATION.sub(" ", qi.text) if asks_speaker(qi.text) else qi.text
-    return [(kind, text) for kind, text in found if not _said(asked, text, kind)]
-
-
-def keeps(sentence: str, candidate: tuple[str, str]) -> bool:
-    """Does `sentence` name `candidate` (a person by their surname at least)?
-
-    >>> keeps("Forkbeard forced him out.", ("person", "sweyn forkbeard")), keeps("He fled.", ("person", "sweyn forkbeard"))
-    (True, False)
-    """
-    kind, text = candidate
-    words = [w for w in re.findall(r"[\w’'-]+", text) if w not in ("the", "a", "an", "of")]
-    if kind == "person" and len(words) > 1:
-        words = words[-1:]
-    return bool(words) and all(mentions(sentence, w) for w in words)
-
-
 # Function words (universal parts of speech): pronouns, determiners, auxiliaries, prepositions,
 # conjunctions, particles, interjections, punctuation.
 _FUNCTION = {"PRON", "DET", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "INTJ", "PUNCT", "SYM", "SPACE"}
@@ -483,9 +289,3 @@ def names_nothing(question: str) -> bool:
     from .entities import parts_of_speech
 
     return all(pos in _FUNCTION for pos in parts_of_speech(question))
-
-
-def _said(question: str, entity: str, kind: str = "") -> bool:
-    """Is the entity already in the question (then it cannot be the answer)? A person is named
-    by their surname: "Angela Merkel" is said by a question that names Merkel."""
-    return keeps(question, (kind, entity))

@@ -33,8 +33,9 @@ from .storage import Index
 from .types import Answer, Citation, Passage
 from .lexical import tokenize
 from .mentions import mentions
-from .question import analyze, asks_speaker, has_candidate, keeps
-from .question import candidates as answers_in
+from .candidates import candidates as answers_in
+from .candidates import has_candidate, keeps
+from .question import analyze, asks_speaker
 from .referents import subject
 from .verify import FILLER, support
 from .verify import sentences as split_sentences

@@ -55,7 +55,8 @@ def test_a_missing_model_is_a_config_error(monkeypatch) -> None:
 
 def test_a_figure_in_a_currency_is_money():
     entities = ents.entities
-    from rag.question import analyze, has_candidate
+    from rag.candidates import has_candidate
+    from rag.question import analyze
 
     # The small model tags "42 million euros" as a number; "€42 million" it tags as money
     assert entities("The bridge cost 42 million euros, officials said.") == (("money", "42 million euros"),)
