@@ -201,12 +201,17 @@ def standalone(question: str, history: list[dict], cfg: Config, idx: Index | Non
     """A follow-up as a standalone question: by the language model when one is configured
     (and answers), else by the rules of `rag.followup`, which read in `idx`'s articles whether
     a person is "he" or "she" when the conversation does not say."""
+    import numpy as np
+
     from .followup import is_follow_up, rewrite, rewrite_with_model
     from .referents import pronoun_of
 
     def pronoun(name: str) -> str | None:  # "How old is she?" after an answer naming a man and a woman
-        surname = name.split()[-1].lower()
-        return pronoun_of(name, "\n".join(d.text for d in idx.documents.values() if surname in d.text.lower()))
+        # The articles naming the surname, found by BM25's postings (a chunk scores above zero only
+        # if it holds the word), not by reading every article: a corpus may hold thousands.
+        chunks = np.flatnonzero(idx.bm25.scores(name.split()[-1]) > 0)
+        docs = dict.fromkeys(idx.chunks[int(c)].doc_id for c in chunks)
+        return pronoun_of(name, "\n".join(idx.documents[d].text for d in docs))
 
     if cfg.generator == "extractive" or not is_follow_up(question, history):
         return rewrite(question, history, pronoun if idx is not None else None)

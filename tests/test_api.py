@@ -279,3 +279,25 @@ def test_a_long_history_is_read_only_in_its_last_turns(seed_config):
     history = [{"role": "user", "content": "x " * 100_000}] * 30
     kept = _check_history(history)
     assert len(kept) == 10 and all(len(m["content"]) == MAX_HISTORY_CHARS for m in kept)
+
+
+def test_a_follow_ups_she_is_read_against_what_the_indexed_articles_call_each_person(tmp_path):
+    # The answer names a man and a woman; which one "she" is, only the articles say. They are
+    # found through the index's terms: the third article holds "Dijk" only inside another word.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "final.txt").write_text("Chess final in Rotterdam\n\nArjun Mehta won the Rotterdam Classic on Sunday, "
+                                      "beating Lotte van Dijk in the last round.\n", encoding="utf-8")
+    (corpus / "players.txt").write_text("Two players to watch\n\nArjun Mehta, 17, learned chess in Chennai. "
+                                        "He plays for Madras.\n\nLotte van Dijk, 29, lives in Utrecht. "
+                                        "She will play again in May.\n", encoding="utf-8")
+    (corpus / "dikes.txt").write_text("Dikes raised\n\nThe Vandijkstraat dike was raised by a metre. He said it "
+                                      "would hold. He was sure.\n", encoding="utf-8")
+    cfg = rag.Config.load(index_dir=tmp_path / "index", corpus=corpus, progress=False)
+    rag.index(config=cfg)
+    history = [{"role": "user", "content": "Who beat Lotte van Dijk?"},
+               {"role": "assistant", "content": "Arjun Mehta won the final, beating Lotte van Dijk. [1]"}]
+    she = rag.answer("How old is she?", history=history, config=cfg)
+    assert she.standalone.startswith("How old is Lotte van Dijk?")
+    assert "29" in she.text
+    assert rag.answer("How old is he?", history=history, config=cfg).standalone.startswith("How old is Arjun Mehta?")
