@@ -90,7 +90,12 @@ def mentions(text: str, term: str) -> bool:
     >>> mentions("Italy's coast", "italian"), mentions("in Germany", "german"), mentions("the parts", "party")
     (True, True, False)
 
-    Spans of years, ranks and abbreviations:
+    Spans of years, ranks and abbreviations, and a year told by one it precedes:
+
+    >>> mentions("96 million in 2025, from 61 million a year earlier", "2024")
+    True
+    >>> mentions("In 2019 it moved; two years later it closed.", "2017"), mentions("in 2025 and a year earlier", "2023")
+    (False, False)
 
     >>> mentions("the 17th-century empire", "17th century"), mentions("in the '80s", "80s")
     (True, True)
@@ -104,7 +109,7 @@ def mentions(text: str, term: str) -> bool:
     low, term = _normal(text), fold(term).lower()
     if FIGURE.fullmatch(term):  # a figure is not part of a longer one: 5 is not in 5,000 or 1.5
         term = ungrouped(term)
-        if _whole_figure(term, low):
+        if _whole_figure(term, low) or (len(term) == 4 and term in _years_before(low)):
             return True
         return term.isdigit() and 2 <= int(term) < len(_WORDS) and re.search(rf"(?<![\w-]){_WORDS[int(term)]}(?![\w-])", low) is not None
     years = period(term)
@@ -123,6 +128,22 @@ def mentions(text: str, term: str) -> bool:
     if len(parts) > 1:  # "the Graz-Maribor line" is the line between Graz and Maribor
         return all(mentions(text, p) for p in parts)
     return term.isalpha() and 2 <= len(term) <= 6 and abbreviation(term).search(_cased(text)) is not None
+
+
+# A year, then in the same sentence one before it told by its distance: "in 2025, from 61 million
+# a year earlier", "in 2019 ... the previous year", "in 2020, up from two years before".
+_YEARS_BEFORE = re.compile(r"(?<![\d,.])(1\d{3}|2\d{3})(?![\d,.]\d)[^.;!?]{0,80}?\b(?:(a|one|two|three|four|five)\s+years?\s+"
+                           r"(?:earlier|before)|the\s+(previous|preceding|prior)\s+year|the\s+year\s+(before))\b")
+_DISTANCE = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _years_before(low: str) -> set[str]:
+    """The years `low` (lower-cased text) tells as a distance before one it names."""
+    out = set()
+    for m in _YEARS_BEFORE.finditer(low):
+        back = _DISTANCE[m.group(2)] if m.group(2) else 1
+        out.add(str(int(m.group(1)) - back))
+    return out
 
 
 @lru_cache(maxsize=4096)

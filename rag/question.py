@@ -48,8 +48,8 @@ _MONEY_FORMS = (
     rf"\bhow much (?:is|was|are|were|will be|would be) (?:the |(?:[\w.-]+ ){{0,3}}?[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})\b",
     # "What fee did the club pay?"
     rf"\b{_W} (?:[\w-]+ )?(?:{_MONEY_NOUNS}) (?:did|does|do|was|were|is|are|will|would|has|have|had)\b",
-    # "What is the painting worth?"
-    r"\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){1,6}?worth\b",
+    # "What is the painting worth?", "What was the start-up valued at?"
+    r"\bwhat(?:['’]s|\s+(?:is|was|are|were|will \w+))\s+(?:[\w'’-]+\s+){1,6}?(?:worth|valued at)\b",
     # "What was the net profit in May?", not "What was the profit margin?"
     rf"\b{_W} (?:was|is|were|are) (?:the |(?:the )?(?:[\w.-]+ ){{0,3}}[\w-]+['’]s )(?:[\w-]+ ){{0,2}}?(?:{_MONEY_NOUNS})"
     r"(?=\s*(?:\?|$|,|(?:of|in|for|at|from|on|during|under|per|to|by|did|does|do|was|were|is|are|will|would|has|have|had)\b))",

@@ -48,7 +48,7 @@ _NOUNS = {
     "date": {"date"}, "time": {"date"}, "timing": {"date"}, "timetable": {"date"}, "timeline": {"date"},
     "name": {"person", "organization"}, "names": {"person", "organization"}, "identity": {"person", "organization"},
     "identities": {"person", "organization"}, "price": {"money"}, "cost": {"money"}, "amount": {"money", "number"},
-    "sum": {"money"}, "value": {"money"}, "fee": {"money"}, "figure": {"money", "number"}, "terms": {"money"},
+    "sum": {"money"}, "value": {"money"}, "valuation": {"money"}, "fee": {"money"}, "figure": {"money", "number"}, "terms": {"money"},
     "number": {"number"}, "reason": {"reason"}, "reasons": {"reason"}, "cause": {"reason"},
     "location": {"place"}, "whereabouts": {"place"},
 }
@@ -58,10 +58,13 @@ _WHAT_FOLLOWS = re.compile(
     r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
     r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
 _NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
-# "whose name has not been made public", "The fee was not disclosed", "terms were not released".
+# "whose name has not been made public", "The fee was not disclosed", "terms were not released",
+# "The valuation at its last funding round, in 2024, has never been made public": the noun, what it
+# is of (one short phrase) and an aside between commas, then the verb.
 _PASSIVE = re.compile(
-    r"\b(?P<noun>" + "|".join(_NOUNS) + r")\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?(?:has|have|had|was|were|is|are|will)\s+"
-    r"(?:not|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
+    r"\b(?P<noun>" + "|".join(_NOUNS) + r")(?:\s+(?:of|at|in|for|from|on)\s+[^,.;]{1,40}?)?(?:\s*,[^,.;]{1,50},)?\s+"
+    r"(?:has|have|had|was|were|is|are|will)\s+"
+    r"(?:not|never|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
 _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
 _UNDISCLOSED = re.compile(r"\bundisclosed\s+(?:[\w-]+\s+)?(?P<what>sum|amount|fee|price|figure|location|date)\b", re.I)
 _UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also\s+|still\s+)?"

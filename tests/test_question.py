@@ -54,6 +54,7 @@ from rag.question import ACCEPTS, analyze, salient_terms
         ("What is Dr. Miriam Okonjo's salary?", "money"),  # a title with its full stop
         ("Which analyst expected the cuts?", "person"),
         ("What will the shares be worth in May?", "money"),
+        ("What was the start-up valued at in its last funding round?", "money"),  # what it was valued at
         ("What was the company's net profit in the third quarter?", "money"),
         ("What was the profit margin?", "other"),  # a share, not an amount
         ("How much compensation will the airline pay passengers?", "money"),  # "how much" + a money noun

@@ -81,3 +81,14 @@ def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(one_article
     assert a.abstained and a.reason.startswith("the articles say it is not known"), (a.text, a.reason)
     said = rag.answer("How long will the crossing take?", config=cfg)  # beside it, what is known is answered
     assert not said.abstained and "50 minutes" in said.text
+
+
+@pytest.mark.parametrize("sentence, kinds", [
+    ("The valuation at the start-up's last funding round, in 2024, has never been made public.", {"money"}),
+    ("The price of the house was never disclosed.", {"money"}),
+    ("The name of the buyer, a collector, was not given.", {"person", "organization"}),
+    ("The fee has been paid, but the date was not disclosed.", {"date"}),  # the date, not the fee
+    ("The value of the shares has risen, and it was not disclosed by whom.", set()),
+])
+def test_a_noun_never_made_public_with_what_it_is_of_and_an_aside(sentence, kinds):
+    assert withheld(sentence) == kinds
