@@ -53,26 +53,54 @@ def role_span(question: str) -> str:
     return asked[start : complement.end() if complement else end]
 
 
-def holding_role(qi: QuestionInfo, sentences: list[str], scores) -> int | None:
+def role_of(qi: QuestionInfo) -> tuple[int, int, str] | None:
+    """The role a person is asked for by ("Who is the mayor?", "Who runs the museum?") or among
+    ("Which judge ...?"), as `role_asked` gives it; None when the question asks by no role."""
+    return role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else which_role(qi.text)
+
+
+def says_role(role: tuple[int, int, str], sentence: str) -> bool:
+    """Does `sentence` say the role (`role_of`)?"""
+    return re.search(rf"\b(?:{role[2]})", sentence, re.I) is not None
+
+
+def names_holder(qi: QuestionInfo, sentence: str) -> bool:
+    """Does `sentence` say the role the question asks by and name someone who may hold it?
+
+    >>> from rag.question import analyze
+    >>> qi = analyze("Who runs the Museum of Maritime Cartography?")
+    >>> names_holder(qi, "The museum's director, Rui Ferraz, said it was coming home.")
+    True
+    >>> names_holder(qi, "The museum bid through a representative."), names_holder(analyze("Who won?"), "Ana won.")
+    (False, False)
+    """
+    role = role_of(qi)
+    return role is not None and says_role(role, sentence) and has_candidate(qi, sentence)
+
+
+def holding_role(qi: QuestionInfo, sentences: list[str], scores, about=None) -> int | None:
     """For a person asked for by a role ("Who is the race director?"), the index of the sentence
     to quote first when the best-scored one does not say the role: the best-scored of the others
     that says it and names someone. The story's opening sentence names people and shares the
     question's words, and says nothing of who holds the role. None when there is no better one.
     A best sentence that says the role and names no one stays first: "a working meeting with the
-    Romanian minister" is the article's word that it does not name him.
+    Romanian minister" is the article's word that it does not name him. `about(i)`, when given,
+    says whether sentence i is about what the role is of: the head of an auction house's books
+    department does not answer "Who runs the museum?".
 
     >>> from rag.question import analyze
     >>> qi = analyze("Who is the race director of the marathon?")
     >>> holding_role(qi, ["Grace Wanjiru won the marathon.", "Race director Tom Hale cut the route."], [2.0, 1.0])
     1
     """
-    role = role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else which_role(qi.text)
+    role = role_of(qi)
     if role is None:
         return None
-    says = [re.search(rf"\b(?:{role[2]})", s, re.I) is not None for s in sentences]
+    says = [says_role(role, s) for s in sentences]
     best = max(range(len(scores)), key=lambda i: scores[i])
     if says[best]:
         return None
+    says = [said and (about is None or about(i)) for i, said in enumerate(says)]
     better = [i for i in range(len(scores)) if says[i] and has_candidate(qi, sentences[i])]
     # else one that speaks of someone in the role unnamed ("A local pilot was on board."): the article's word
     better = better or [i for i in range(len(scores)) if says[i] and leaves_unnamed(qi, sentences[i])]

@@ -20,7 +20,7 @@ from typing import Iterator, Protocol
 import numpy as np
 
 from .align import features as aligned
-from .asked_role import holding_role, leaves_unnamed, role_names, role_span, which_role
+from .asked_role import holding_role, leaves_unnamed, names_holder, role_names, role_of, role_span, which_role
 from .candidates import has_candidate
 from .config import Config
 from .definition import introducing
@@ -104,7 +104,8 @@ class ExtractiveGenerator:
         if qi.defines or qi.by_role or qi.heads or (qi.kind == "person" and which_role(question)):
             texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
             # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
-            k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(qi, texts, choice)
+            k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(
+                qi, texts, choice, lambda i: about_role(self.idx, qi, int(quoted.sentence_ids[i])))
             if k is not None and (qi.defines or about_role(self.idx, qi, int(quoted.sentence_ids[k]))):
                 choice = choice.copy()
                 choice[k] = choice.max() + 1e-6
@@ -141,7 +142,20 @@ class ExtractiveGenerator:
         if self.judge.shortlist is None:
             return ev
         rows = self.judge.shortlisted(ev)
+        if role_of(qi) is not None:  # asked by role: a sentence naming its holder is a candidate, however it scores
+            texts = [self.idx.sentences[int(s)].text for s in ev.sentence_ids]
+            listed = set(rows.tolist())
+            holders = [i for i in range(len(texts)) if i not in listed and names_holder(qi, texts[i])
+                       and self.on_subject(qi, int(ev.sentence_ids[i]))]
+            rows = np.union1d(rows, holders[:HOLDERS]).astype(rows.dtype)
         return ev.take(rows, aligned(self.idx, qi, ev.sentence_ids[rows], self.cfg.embedder, self.cfg.bm25_stemmer))
+
+    def on_subject(self, qi: QuestionInfo, sentence_id: int) -> bool:
+        """Is the sentence about what the question is about: the body its role is of
+        (`about_role`) and every other name it gives ("Who was the leader when the Franks entered
+        the Euphrates valley?" is not answered by a Mingo leader)?"""
+        context, of_role = paragraph(self.idx, sentence_id), set(role_names(qi.text))
+        return about_role(self.idx, qi, sentence_id) and all(mentions(context, n) for n in qi.salient if n not in of_role)
 
     @property
     def reader(self):
@@ -238,16 +252,22 @@ class ExtractiveGenerator:
 
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
-    the role a person is asked for by is of (`rag.asked_role.role_names`)? True when not asked by role.
+    the role a person is asked for by is of (`rag.asked_role.role_names`)? True when not asked by
+    role. Asked who heads a body ("Who runs the Museum of Maritime Cartography?"), a paragraph
+    that names any of it will do ("the museum's director"); one that names none of it speaks of
+    another body's head ("head of books at the auction house").
     News names a body in full once and by a common noun after (`rag.mentions.later_mentions`):
     "the commission's chief investigator" is of the Transport Safety Commission, and "the
     agency's project manager for the scheme" of the Environment Agency's Ellisford scheme, where
     the article names them so."""
-    if not qi.by_role:
+    if not (qi.by_role or qi.heads):
         return True
     names, context = role_names(qi.text), paragraph(idx, sentence_id)
     if all(mentions(context, n) for n in names):
         return True
+    if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
+        own = context.split("\n", 1)[-1]  # in the paragraph itself: the headline names it for every one
+        return any(mentions(own, n) for n in names)
     article = idx.documents[idx.sentences[sentence_id].doc_id].text
     runs = later_mentions(role_span(qi.text), set(names))
     named = {w for words, _ in runs for w in words}
@@ -305,6 +325,10 @@ def quoted_span(idx, sent, speaker: bool = False) -> tuple[int, int]:
     return start, end
 
 
+# Sentences naming a role's holder added to the choice model's shortlist when a person is asked
+# for by role ("Who runs the museum?"): '"It is coming home," said the museum's director, Rui Ferraz'
+# shares few of the question's words. A few, in passage order: each costs an alignment.
+HOLDERS = 3
 FIGURES = ("number", "money", "date")
 # Asked for a figure, a sentence without one cannot answer; asked for a date, a sentence may
 # still place the answer in time with words the recognizer misses, and quoting it first, where

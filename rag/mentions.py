@@ -226,27 +226,32 @@ def _y_forms(word: str) -> tuple[str, ...]:
     return ()
 
 
-# A run of capitalised words, its possessive, and the word after it: "Environment Agency's",
-# "Ellisford scheme".
-_NAME_RUN = regex.compile(r"(?<![\w’'-])((?:\p{Lu}[\w’'-]*\s+)*\p{Lu}[\w’'-]*?)(['’]s)?(?:\s+(\p{Ll}[\w-]*))?(?![\w’'-])")
+# A run of capitalised words (with what it is "of": "Museum of Maritime Cartography"), its
+# possessive, and the word after it: "Environment Agency's", "Ellisford scheme".
+_NAME_RUN = regex.compile(r"(?<![\w’'-])((?:\p{Lu}[\w’'-]*\s+)*\p{Lu}[\w’'-]*?"
+                          r"(?:\s+of\s+(?:the\s+)?(?:\p{Lu}[\w’'-]*\s+)*\p{Lu}[\w’'-]*?)?)(['’]s)?(?:\s+(\p{Ll}[\w-]*))?(?![\w’'-])")
 
 
 def later_mentions(span: str, names: set[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each name of `span` (its lower-cased words among `names`, the question's names: not "Who"
     opening it) with the common nouns news refers to it by once it has named it in full: a body
-    by its last word ("the Environment Agency" -> "the agency"), and a thing a name qualifies by
-    its own noun ("the Ellisford scheme" -> "the scheme").
+    by its last word ("the Environment Agency" -> "the agency"), or by its first where it is of
+    something ("the Museum of Maritime Cartography" -> "the museum", "the Bank of England" -> "the
+    bank"), and a thing a name qualifies by its own noun ("the Ellisford scheme" -> "the scheme").
 
     >>> later_mentions("Who is the Environment Agency's project manager for the Ellisford scheme",
     ...                {"environment", "agency", "ellisford"})
     [(('environment', 'agency'), ('agency',)), (('ellisford',), ('scheme',))]
+    >>> later_mentions("Who runs the Museum of Maritime Cartography", {"museum", "maritime", "cartography"})
+    [(('museum', 'maritime', 'cartography'), ('museum',))]
     """
     out = []
     for m in _NAME_RUN.finditer(span):
-        words = tuple(w for w in (re.sub(r"['’]s$", "", w.lower()) for w in m.group(1).split()) if w in names)
+        run = [re.sub(r"['’]s$", "", w.lower()) for w in m.group(1).split()]
+        words = tuple(w for w in run if w in names)
         if not words:
             continue
-        nouns = [words[-1]] if len(words) > 1 else []
+        nouns = [run[0]] if "of" in run and run[0] in names else [words[-1]] if len(words) > 1 else []
         if m.group(3) and not m.group(2) and m.group(3).lower() not in _FUNCTION_WORDS:
             nouns.append(m.group(3).lower())
         out.append((words, tuple(nouns)))

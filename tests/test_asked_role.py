@@ -52,3 +52,13 @@ def test_which_role_is_quoted_from_a_sentence_that_says_the_role_and_names_someo
     sentences = ["The uprising came a decade after the king's death.", "His successor Louis XIII resumed the persecution."]
     assert holding_role(qi, sentences, [2.0, 1.0]) == 1
     assert holding_role(analyze("Which city resumed the persecution?"), sentences, [2.0, 1.0]) is None  # no role asked
+
+
+def test_a_holder_of_the_role_at_another_body_is_passed_over_for_one_at_the_body_asked_about():
+    qi = analyze("Who runs the Gallery of Nautical Charts?")
+    sentences = ["The buyer was the Gallery of Nautical Charts.",
+                 "Charlotte Pennington, head of books at the auction house, called it rare.",
+                 "The gallery's director, Rui Ferraz, said it was coming home."]
+    about = lambda i: "gallery" in sentences[i].lower()  # noqa: E731 - what rag.generate.about_role says here
+    assert holding_role(qi, sentences, [3.0, 2.0, 1.0]) == 1  # the best-scored head, whoever's
+    assert holding_role(qi, sentences, [3.0, 2.0, 1.0], about) == 2
