@@ -30,6 +30,8 @@ order (`adjoined`).
 (0, 52)
 >>> carried("Rain fell. That area flooded.", [(0, 10), (11, 29)], 1)  # a determiner: alone
 (11, 29)
+>>> carried('"It was made here. It is coming home," said Ferraz.', [(0, 18), (19, 51)], 1)  # the quotation whole
+(0, 51)
 """
 
 from __future__ import annotations
@@ -55,6 +57,15 @@ def carried(text: str, spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
     points_back = _PRONOUN.search(text[start:end]) or _DEMONSTRATIVE.search(text[start:end])
     if k and points_back and "\n" not in text[spans[k - 1][1] : start]:
         start = spans[k - 1][0]
+    opened = start
+    if _closes_first(text[start:end]):  # 'It is coming home," said Ferraz.': from where the quotation opens
+        for before in range(k - 1, max(k - 1 - MAX_EXTRA, -1), -1):
+            if "\n" in text[spans[before][1] : opened]:
+                break
+            opened = spans[before][0]
+            if _opens(text[opened:spans[before][1]]):
+                break
+    # What follows is read as before the quotation's opening was added: that only adds to a span.
     curly, straight = _quotes(text[start:end], 0, False)
     for nxt_start, nxt_end in spans[k + 1 : k + 1 + MAX_EXTRA]:
         if "\n" in text[end:nxt_start]:
@@ -64,7 +75,31 @@ def carried(text: str, spans: list[tuple[int, int]], k: int) -> tuple[int, int]:
             break
         curly, straight = _quotes(nxt, curly, straight)
         end = nxt_end
-    return start, end
+    return opened, end
+
+
+def _closes_first(sentence: str) -> bool:
+    """Does the sentence close a quotation a sentence before opened, and go on to say who spoke
+    it? A straight quotation mark closes where it follows a word or punctuation: 'home," said'.
+    One that only ends the quotation ('Nobody will pay a toll.”') is quoted alone.
+
+    >>> _closes_first('It is coming home," said Ferraz.'), _closes_first('"We agree," he said.'), _closes_first("No quote.")
+    (True, False, False)
+    >>> _closes_first("Nobody will pay a toll.”")
+    False
+    """
+    m = re.search(r'["“”]', sentence)
+    if m is None or not re.search(r"\w", sentence[m.end():]):
+        return False
+    if m.group() != '"':
+        return m.group() == "”"
+    return m.start() > 0 and not sentence[m.start() - 1].isspace() and sentence.count('"') % 2 == 1
+
+
+def _opens(sentence: str) -> bool:
+    """Does the sentence leave a quotation open ('"This atlas was made in Lisbon.')?"""
+    curly, straight = _quotes(sentence, 0, False)
+    return curly > 0 or straight
 
 
 def _quotes(text: str, curly: int, straight: bool) -> tuple[int, bool]:

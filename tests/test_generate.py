@@ -319,6 +319,30 @@ def test_a_thing_a_name_qualifies_is_named_by_its_noun_after(one_article):
     assert other.abstained  # Carlow: no article names it
 
 
+GALLERY = """Lisbon gallery buys a 16th-century atlas
+
+A Lisbon gallery bought a hand-painted atlas at a London auction on Wednesday.
+
+The buyer was the Gallery of Nautical Charts in Lisbon, which bid through a representative in the saleroom.
+
+Charlotte Pennington, head of books and manuscripts at the auction house, called it a rare find.
+
+"This atlas was made in Lisbon, for Portuguese pilots. It is coming home," said the gallery's director, Rui Ferraz, outside the auction house.
+"""
+
+
+def test_who_runs_a_body_is_quoted_from_the_sentence_naming_its_head_not_another_bodys(one_article):
+    """The director's sentence shares few of the question's words, and the auction house's head
+    of books is someone else's head: the sentence naming the gallery's director is quoted, with
+    the quotation it closes."""
+    import rag
+
+    cfg = one_article("gallery.txt", GALLERY)
+    a = rag.answer("Who runs the Gallery of Nautical Charts?", config=cfg)
+    assert not a.abstained and "Rui Ferraz" in a.citations[0].snippet, (a.text, a.reason)
+    assert a.citations[0].snippet.startswith('"This atlas was made in Lisbon'), a.citations[0].snippet
+
+
 CRANE = """Harbour crane returns to Tessby
 
 The old harbour crane at Tessby was built by a Glasgow firm to unload coal ships.
