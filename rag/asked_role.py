@@ -56,7 +56,9 @@ def role_span(question: str) -> str:
 def role_of(qi: QuestionInfo) -> tuple[int, int, str] | None:
     """The role a person is asked for by ("Who is the mayor?", "Who runs the museum?") or among
     ("Which judge ...?"), as `role_asked` gives it; None when the question asks by no role."""
-    return role_asked(asked_part(qi.text)) if qi.by_role or qi.heads else which_role(qi.text)
+    if qi.by_role or qi.heads:
+        return role_asked(asked_part(qi.text))
+    return which_role(qi.text) if qi.kind == "person" else None
 
 
 def says_role(role: tuple[int, int, str], sentence: str) -> bool:

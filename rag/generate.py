@@ -20,7 +20,7 @@ from typing import Iterator, Protocol
 import numpy as np
 
 from .align import features as aligned
-from .asked_role import holding_role, leaves_unnamed, names_holder, role_names, role_of, role_span, which_role
+from .asked_role import holding_role, leaves_unnamed, names_holder, role_names, role_of, role_span
 from .candidates import has_candidate
 from .config import Config
 from .definition import introducing
@@ -101,7 +101,7 @@ class ExtractiveGenerator:
         new = given_by(qi, history, self.cfg.bm25_stemmer)
         quoted = self.shortlist(new, gather(self.idx, new, q_vec, passages, self.cfg.bm25_stemmer) if new.given else ev)
         choice = self.judge.choice_scores(quoted)
-        if qi.defines or qi.by_role or qi.heads or (qi.kind == "person" and which_role(question)):
+        if qi.defines or role_of(qi) is not None:
             texts = [self.idx.sentences[int(i)].text for i in quoted.sentence_ids]
             # "Who is X?": first the sentence that introduces X; "Who is the mayor?": one that says the role
             k = introducing(qi.defines, texts, choice) if qi.defines else holding_role(
