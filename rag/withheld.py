@@ -69,7 +69,12 @@ _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)
 _UNDISCLOSED = re.compile(r"\bundisclosed\s+(?:[\w-]+\s+)?(?P<what>sum|amount|fee|price|figure|location|date)\b", re.I)
 _UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also\s+|still\s+)?"
                       r"(?:not\s+(?:yet\s+)?(?:clear|known)|unclear|unknown)"
-                      rf"|no one knows|nobody knows)\s+(?P<wh>{_WH_WORDS})\b", re.I)
+                      r"|no one knows|nobody knows|too early to (?:say|tell|know|predict)"  # "it was too early to say when"
+                      # "no decision had been taken on whether it would contribute"
+                      r"|no decision (?:has |had |have |was )?(?:yet )?(?:been )?(?:taken|made|reached)(?:\s+(?:on|about|over))?)"
+                      rf"\s+(?P<wh>{_WH_WORDS})\b", re.I)
+# What else the same clause leaves open: "whether it would contribute, or how much".
+_ALSO = re.compile(r"[^.;:]{0,60}?,?\s+(?:or|and)\s+(?P<wh>how many|how much|how long|when|whom|who|where|why)\b", re.I)
 _NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|\bno date "
                         r"(?:was|has been|had been|is) (?:set|given)|\bcause (?:is|was|remains|remained) (?:not yet |not |un)known",
                         re.I)
@@ -97,6 +102,8 @@ def withheld(sentence: str) -> set[str]:
         kinds |= _NOUNS[m.group("what").lower()]
     for m in _UNCLEAR.finditer(sentence):
         kinds |= _WH[m.group("wh").lower()]
+        also = _ALSO.match(sentence, m.end())
+        kinds |= _WH[also.group("wh").lower()] if also else set()
     for m in _NO_REASON.finditer(sentence):
         kinds |= {"date"} if "date" in m.group(0).lower() else {"reason"}
     return kinds

@@ -92,3 +92,15 @@ def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(one_article
 ])
 def test_a_noun_never_made_public_with_what_it_is_of_and_an_aside(sentence, kinds):
     assert withheld(sentence) == kinds
+
+
+@pytest.mark.parametrize("sentence, kinds", [
+    ("The mayor said no decision had been taken on whether the city would contribute, or how much.",
+     {"whether", "money", "number"}),  # what else the clause leaves open
+    ("The university said it was too early to say when the first seeds would reach farmers.", {"date"}),
+    ("No decision has been made on where the plant will be built.", {"place"}),
+    ("It is not yet known whether the plant will reopen, and when.", {"whether", "date"}),
+    ("It was too early to say, she said, adding that 40 people were hired.", set()),  # says nothing of what
+])
+def test_too_early_to_say_and_no_decision_leave_open_what_follows(sentence, kinds):
+    assert withheld(sentence) == kinds
