@@ -30,7 +30,7 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
-from .question import QuestionInfo, analyze, asked_part, asks_speaker, given_by, names_nothing
+from .question import QuestionInfo, analyze, asked_part, asks_speaker, carried_names, given_by, names_nothing
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
@@ -263,6 +263,8 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     if not (qi.by_role or qi.heads):
         return True
     names, context = role_names(qi.text), paragraph(idx, sentence_id)
+    if not names and carried_names(qi.text):  # "Who runs it? (Prairie, Pulse, Genetics)": what the conversation was about
+        return any(mentions(context.split("\n", 1)[-1], n) for n in carried_names(qi.text))
     if all(mentions(context, n) for n in names):
         return True
     if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
@@ -374,6 +376,8 @@ def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozen
         return f"the sentence that answers best names no other {qi.kind}"
     if qi.by_role and not first_about:
         return f"the sentence that answers best names no one of {', '.join(role_names(qi.text))}"
+    if qi.heads and not first_about:  # "Who runs it?" after a question on a company: not another body's head
+        return f"the sentence that answers best is not about {' '.join(role_names(qi.text) or carried_names(qi.text))}"
     if qi.kind in FIGURES and not ev.column("typed_about")[top].any():
         return f"no {qi.kind} found is said of {', '.join(qi.salient)}"
     return ""

@@ -202,6 +202,17 @@ def asked_part(question: str) -> str:
     return _CONTEXT.sub("", question)
 
 
+def carried_names(question: str) -> tuple[str, ...]:
+    """The names in a follow-up's carried context (lower case): whom or what the conversation was
+    about, where the follow-up itself names nothing ("Who runs it?" after a question on a company).
+
+    >>> carried_names("Who runs it? (Prairie, Pulse, Genetics, based)"), carried_names("Who runs Veltrix?")
+    (('prairie', 'pulse', 'genetics'), ())
+    """
+    m = _CONTEXT.search(question)
+    return tuple(w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*", m.group())) if m else ()
+
+
 def given_by(qi: QuestionInfo, history: list[dict] | None, stemmer: str = "english") -> QuestionInfo:
     """`qi` with what the earlier turns already said marked as given.
 

@@ -343,6 +343,28 @@ def test_who_runs_a_body_is_quoted_from_the_sentence_naming_its_head_not_another
     assert a.citations[0].snippet.startswith('"This atlas was made in Lisbon'), a.citations[0].snippet
 
 
+SEEDS_DEAL = """Seed firm joins lentil project
+
+Canadian seed company Prairie Pulse Genetics, based in Saskatoon, will contribute field sites to the project.
+
+Separately, the retailer Hearthstone said Robert Haines, who had run Hearthstone for 17 years, would stay on its board.
+"""
+
+
+def test_who_runs_it_after_a_question_on_a_body_is_not_another_bodys_head(one_article):
+    """"Who runs it?" names no body; the conversation was about Prairie Pulse Genetics, whose head
+    the article does not name: the man who ran another company does not answer it."""
+    import rag
+
+    cfg = one_article("seeds.txt", SEEDS_DEAL)
+    history = [{"role": "user", "content": "Where is Prairie Pulse Genetics based?"},
+               {"role": "assistant", "content": "Canadian seed company Prairie Pulse Genetics, based in Saskatoon, "
+                                                "will contribute field sites to the project. [1]"}]
+    a = rag.answer("Who runs it?", history=history, config=cfg)
+    assert a.abstained and "Haines" not in a.text, (a.standalone, a.text)
+    assert "Haines" in rag.answer("Who runs Hearthstone?", config=cfg).text
+
+
 CRANE = """Harbour crane returns to Tessby
 
 The old harbour crane at Tessby was built by a Glasgow firm to unload coal ships.
