@@ -30,12 +30,12 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
-from .question import QuestionInfo, analyze, asked_part, asks_speaker, carried_names, given_by, names_nothing
+from .question import QuestionInfo, analyze, asked_part, asks_speaker, carried_names, focus_noun, given_by, names_nothing
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .withheld import asked, leaves_open, withheld, withholds_count_of
+from .withheld import asked, leaves_open, withheld, withholds_count_of, withholds_noun
 
 NOT_FOUND = "The articles do not contain an answer to this question."
 
@@ -130,7 +130,7 @@ class ExtractiveGenerator:
         # "It did not name a successor.": the articles' own word that they do not know comes first
         counts = counted(asked_part(question))  # "How many homes ...?": the homes
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
-                               counts and counts.split()[-1])
+                               counts and counts.split()[-1], focus_noun(question))
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
@@ -280,12 +280,14 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
         for words, nouns in runs)
 
 
-def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None) -> str:
+def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None, noun: str = "") -> str:
     """Why to refuse when the sentence to be quoted, or one it carries (`quoted_span`), says that
     what is asked is not known ("It did not name a successor.", `rag.withheld`), and the sentence
     itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
     would arrive; it left on Friday." answers "When did it leave?"), or says it is not known how
-    many of the very things a "How many ...?" question counts (`counts`: "homes"); "" otherwise."""
+    many of the very things a "How many ...?" question counts (`counts`: "homes"), or will not tell
+    the noun a "What <noun> ...?" question asks for (`noun`: "declined to disclose the interest
+    rate"); "" otherwise."""
     if typed and not counts:  # nothing to look for: most questions end here, before the span is found
         return ""
     start, end = quoted_span(idx, sent)
@@ -293,7 +295,7 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
         said = idx.sentences[i]
         if not (start <= said.start and said.end <= end):
             continue
-        if ((not typed and leaves_open(withheld(said.text), kind))
+        if ((not typed and (leaves_open(withheld(said.text), kind) or (noun and withholds_noun(said.text, noun))))
                 or (counts and withholds_count_of(said.text, counts))):
             return f'the articles say it is not known: "{said.text.strip()}"'
     return ""

@@ -202,6 +202,17 @@ def asked_part(question: str) -> str:
     return _CONTEXT.sub("", question)
 
 
+def focus_noun(question: str) -> str:
+    """The noun a "Which/What <noun> ...?" question asks for ("" if none): what a sentence that
+    says it will not tell that noun leaves unanswered (`rag.withheld.withholds_noun`).
+
+    >>> focus_noun("What interest rate will the club pay?"), focus_noun("Who won?")
+    ('rate', '')
+    """
+    m = _FOCUS.search(asked_part(question))
+    return m.group(1).split()[-1].lower() if m else ""
+
+
 def carried_names(question: str) -> tuple[str, ...]:
     """The names in a follow-up's carried context (lower case): whom or what the conversation was
     about, where the follow-up itself names nothing ("Who runs it?" after a question on a company).

@@ -145,6 +145,29 @@ def leaves_open(kinds: set[str], kind: str) -> bool:
     return kind in kinds
 
 
+# The noun a withheld clause names ("declined to disclose the interest rate on the loan": rate).
+_NOUN_WITHHELD = re.compile(r"\s+(?:the|its|his|her|their|any)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z][\w-]*?)s?"
+                            r"(?=\s+(?:of|on|for|in|at|to|from|with|and|or|but|until|because)\b|\s*[,.;:]|$)")
+
+
+def withholds_noun(sentence: str, noun: str) -> bool:
+    """Does `sentence` say it will not tell the very thing a "What <noun> ...?" question asks for?
+    "It declined to disclose the interest rate on the loan." withholds the rate asked for by
+    "What interest rate will the club pay?", whatever kind the question's noun is.
+
+    >>> withholds_noun("It declined to disclose the interest rate on the loan.", "rate")
+    True
+    >>> withholds_noun("The council declined to name the bidders.", "company")
+    False
+    """
+    noun = noun.lower().removesuffix("s")
+    for m in _SAID_NOT.finditer(sentence):
+        follow = _NOUN_WITHHELD.match(sentence, m.end())
+        if follow is not None and follow.group("noun").lower() == noun:
+            return True
+    return False
+
+
 def withholds_count_of(sentence: str, noun: str) -> bool:
     """Does `sentence` say it is not known how many of `noun` (a plural, "homes") there are,
     whatever else it counts? "At least 23 buildings were destroyed, but officials did not say how

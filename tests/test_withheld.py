@@ -104,3 +104,15 @@ def test_a_noun_never_made_public_with_what_it_is_of_and_an_aside(sentence, kind
 ])
 def test_too_early_to_say_and_no_decision_leave_open_what_follows(sentence, kinds):
     assert withheld(sentence) == kinds
+
+
+@pytest.mark.parametrize("sentence, noun, holds", [
+    ("The club declined to disclose the interest rate on the loan.", "rate", True),
+    ("The firm did not reveal the fees for the deal, its spokesman said.", "fee", True),
+    ("The club declined to disclose the interest rate on the loan.", "price", False),  # another noun
+    ("He did not say the rates would rise.", "rate", False),  # what he did not say, not the rate
+])
+def test_a_what_noun_question_is_left_open_by_a_sentence_that_will_not_tell_that_noun(sentence, noun, holds):
+    from rag.withheld import withholds_noun
+
+    assert withholds_noun(sentence, noun) is holds
