@@ -62,7 +62,8 @@ _NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a p
 # "The valuation at its last funding round, in 2024, has never been made public": the noun, what it
 # is of (one short phrase) and an aside between commas, then the verb.
 _PASSIVE = re.compile(
-    r"\b(?P<noun>" + "|".join(_NOUNS) + r")(?:\s+(?:of|at|in|for|from|on)\s+[^,.;]{1,40}?)?(?:\s*,[^,.;]{1,50},)?\s+"
+    r"\b(?P<noun>" + "|".join(_NOUNS) + r")(?:\s+(?:of|at|in|for|from|on)\s+[^,.;]{1,60}?)?"
+    rf"(?:\s*,(?:\s+including\s+(?P<wh>{_WH_WORDS})\b)?[^,.;]{{0,60}},)?\s+"
     r"(?:has|have|had|was|were|is|are|will)\s+"
     r"(?:not|never|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
 _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
@@ -94,8 +95,8 @@ def withheld(sentence: str) -> set[str]:
             kinds |= {"person", "organization"}
         elif follow is not None:
             kinds |= {"which"}  # "did not say which company": what a "Which ...?" question asks
-    for m in _PASSIVE.finditer(sentence):
-        kinds |= _NOUNS[m.group("noun").lower()]
+    for m in _PASSIVE.finditer(sentence):  # "Terms of the deal, including how royalties are shared, were not disclosed."
+        kinds |= _NOUNS[m.group("noun").lower()] | (_WH[m.group("wh").lower()] if m.group("wh") else set())
     if _NAMED_NOT.search(sentence):
         kinds |= {"person", "organization"}
     for m in _UNDISCLOSED.finditer(sentence):

@@ -89,6 +89,8 @@ def test_asked_what_the_articles_say_is_not_known_the_answer_says_so(one_article
     ("The name of the buyer, a collector, was not given.", {"person", "organization"}),
     ("The fee has been paid, but the date was not disclosed.", {"date"}),  # the date, not the fee
     ("The value of the shares has risen, and it was not disclosed by whom.", set()),
+    ("Terms of the licence deal with the Saskatoon seed company, including how royalties will be shared, "
+     "have not been disclosed.", {"money", "manner"}),  # what the aside says is withheld too
 ])
 def test_a_noun_never_made_public_with_what_it_is_of_and_an_aside(sentence, kinds):
     assert withheld(sentence) == kinds
