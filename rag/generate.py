@@ -263,12 +263,12 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     if not (qi.by_role or qi.heads):
         return True
     names, context = role_names(qi.text), paragraph(idx, sentence_id)
+    own = context.split("\n", 1)[-1]  # the paragraph without its headline, which names the body for every one
     if not names and carried_names(qi.text):  # "Who runs it? (Prairie, Pulse, Genetics)": what the conversation was about
-        return any(mentions(context.split("\n", 1)[-1], n) for n in carried_names(qi.text))
+        return any(mentions(own, n) for n in carried_names(qi.text))
     if all(mentions(context, n) for n in names):
         return True
     if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
-        own = context.split("\n", 1)[-1]  # in the paragraph itself: the headline names it for every one
         return any(mentions(own, n) for n in names)
     article = idx.documents[idx.sentences[sentence_id].doc_id].text
     runs = later_mentions(role_span(qi.text), set(names))

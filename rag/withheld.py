@@ -60,7 +60,8 @@ _WHAT_FOLLOWS = re.compile(
 _NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
 # "whose name has not been made public", "The fee was not disclosed", "terms were not released",
 # "The valuation at its last funding round, in 2024, has never been made public": the noun, what it
-# is of (one short phrase) and an aside between commas, then the verb.
+# is of (one phrase) and an aside between commas, then the verb. What an aside says the noun
+# includes is withheld too: "Terms ..., including how royalties will be shared, were not disclosed."
 _PASSIVE = re.compile(
     r"\b(?P<noun>" + "|".join(_NOUNS) + r")(?:\s+(?:of|at|in|for|from|on)\s+[^,.;]{1,60}?)?"
     rf"(?:\s*,(?:\s+including\s+(?P<wh>{_WH_WORDS})\b)?[^,.;]{{0,60}},)?\s+"
@@ -95,7 +96,7 @@ def withheld(sentence: str) -> set[str]:
             kinds |= {"person", "organization"}
         elif follow is not None:
             kinds |= {"which"}  # "did not say which company": what a "Which ...?" question asks
-    for m in _PASSIVE.finditer(sentence):  # "Terms of the deal, including how royalties are shared, were not disclosed."
+    for m in _PASSIVE.finditer(sentence):
         kinds |= _NOUNS[m.group("noun").lower()] | (_WH[m.group("wh").lower()] if m.group("wh") else set())
     if _NAMED_NOT.search(sentence):
         kinds |= {"person", "organization"}
