@@ -9,6 +9,7 @@ role without a name ("A local pilot was on board.") is the article's word that i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .byrole import PERSON_NOUNS, holders, role_asked, titled_names
 from .candidates import candidates, has_candidate
@@ -53,6 +54,7 @@ def role_span(question: str) -> str:
     return asked[start : complement.end() if complement else end]
 
 
+@lru_cache(maxsize=256)  # asked of one question by weigh, the shortlist (for each candidate) and holding_role
 def role_of(qi: QuestionInfo) -> tuple[int, int, str] | None:
     """The role a person is asked for by ("Who is the mayor?", "Who runs the museum?") or among
     ("Which judge ...?"), as `role_asked` gives it; None when the question asks by no role."""

@@ -16,10 +16,9 @@ import re
 
 from .byrole import role_asked, titled_names
 from .mentions import FIGURE, mentions
-from .question import QuestionInfo, asked_part, asks_speaker
+from .question import _W, QuestionInfo, asked_part, asks_speaker
 from .shapes import YEAR, states_rate
 
-_W = r"(?:which|what)"
 # A date that names a point in the calendar (a month, a year, a century), which "this weekend" does not.
 _CALENDAR_WORDS = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|"
                              r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|century|centuries)\b", re.I)
