@@ -130,7 +130,9 @@ class ExtractiveGenerator:
         # "It did not name a successor.": the articles' own word that they do not know comes first
         counts = counted(asked_part(question))  # "How many homes ...?": the homes
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
-                               counts and counts.split()[-1], focus_noun(question))
+                               counts and counts.split()[-1], focus_noun(question),
+                               [self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.choose(choice)[1:]], qi,
+                               self.cfg.bm25_stemmer)
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
@@ -280,24 +282,33 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
         for words, nouns in runs)
 
 
-def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None, noun: str = "") -> str:
+def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None, noun: str = "",
+                 runners_up=(), qi: QuestionInfo | None = None, stemmer: str = "english") -> str:
     """Why to refuse when the sentence to be quoted, or one it carries (`quoted_span`), says that
     what is asked is not known ("It did not name a successor.", `rag.withheld`), and the sentence
     itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
     would arrive; it left on Friday." answers "When did it leave?"), or says it is not known how
     many of the very things a "How many ...?" question counts (`counts`: "homes"), or will not tell
     the noun a "What <noun> ...?" question asks for (`noun`: "declined to disclose the interest
-    rate"); "" otherwise."""
-    if typed and not counts:  # nothing to look for: most questions end here, before the span is found
+    rate"); "" otherwise. A runner-up quoted with it (`runners_up`) from the same article that says
+    so of something the question names, and holds none of the kind asked for itself (`qi`), says so
+    too: "About 1,200 agreed to be retested next year. She did not say when the results would be
+    published." does not say when the results will be."""
+    quoted = [(sent, typed)] + [(s, None) for s in runners_up if qi is not None and s.doc_id == sent.doc_id]
+    if all(t and not counts for _, t in quoted):  # nothing to look for: most questions end here
         return ""
-    start, end = quoted_span(idx, sent)
-    for i in doc_sentences(idx)[sent.doc_id]:
-        said = idx.sentences[i]
-        if not (start <= said.start and said.end <= end):
-            continue
-        if ((not typed and (leaves_open(withheld(said.text), kind) or (noun and withholds_noun(said.text, noun))))
-                or (counts and withholds_count_of(said.text, counts))):
-            return f'the articles say it is not known: "{said.text.strip()}"'
+    for chosen, chosen_typed in quoted:
+        start, end = quoted_span(idx, chosen)
+        for i in doc_sentences(idx)[chosen.doc_id]:
+            said = idx.sentences[i]
+            if not (start <= said.start and said.end <= end):
+                continue
+            if chosen_typed is None and not set(tokenize([said.text], stemmer)[0]) & set(qi.terms):
+                continue  # it withholds something else: "declined to say how much the city set aside"
+            holds = chosen_typed if chosen_typed is not None else bool(qi.accepts) and has_candidate(qi, said.text)
+            if ((not holds and (leaves_open(withheld(said.text), kind) or (noun and withholds_noun(said.text, noun))))
+                    or (counts and withholds_count_of(said.text, counts))):
+                return f'the articles say it is not known: "{said.text.strip()}"'
     return ""
 
 

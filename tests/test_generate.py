@@ -408,3 +408,25 @@ def test_a_figure_asked_for_is_quoted_first_from_a_runner_up_that_holds_one(one_
     cfg = one_article("pumps.txt", PUMPS)
     a = rag.answer("What was Tamlo's operating profit in the first three months of the year?", config=cfg)
     assert not a.abstained and a.text.startswith("Operating profit fell to 38.6 million euros")
+
+
+RETEST = """Young people's hearing to be tested again
+
+MELBOURNE - Researchers tested the hearing of 5,140 young people between 2019 and 2024 and found that 17.3 percent had measurable loss, the study's leader, Dr Hannah Okafor, said.
+
+Okafor said about 1,200 of the participants had agreed to be retested next year, and the results of the retesting would show whether the loss is permanent.
+
+She did not say when the results of the follow-up would be published.
+"""
+
+
+def test_a_runner_up_that_says_what_is_asked_is_not_known_is_the_answer(one_article):
+    """The sentence quoted first gives a date, of the retesting; the one quoted with it says the
+    date asked for, of the results, is not known: that is the articles' answer."""
+    import rag
+
+    cfg = one_article("retest.txt", RETEST)
+    results = rag.answer("When will the results of the retesting be published?", config=cfg)
+    assert results.abstained and "not known" in results.reason, (results.text, results.reason)
+    retested = rag.answer("When will the participants be retested?", config=cfg)
+    assert not retested.abstained and "next year" in retested.citations[0].snippet, retested.text
