@@ -430,3 +430,29 @@ def test_a_runner_up_that_says_what_is_asked_is_not_known_is_the_answer(one_arti
     assert results.abstained and "not known" in results.reason, (results.text, results.reason)
     retested = rag.answer("When will the participants be retested?", config=cfg)
     assert not retested.abstained and "next year" in retested.citations[0].snippet, retested.text
+
+
+FERRY = """Ferry runs aground off Halden
+
+HALDEN - The passenger ferry Nordkapp ran aground off Halden on Tuesday, and was refloated four days later by two tugs.
+
+About 310 passengers were taken ashore by lifeboat, the coastguard said.
+
+The operator did not say when the ferry would return to service.
+
+Divers found a crack in the hull, and the ferry will be repaired in Bergen.
+"""
+
+
+def test_how_many_is_answered_by_a_sentence_that_counts_what_is_asked(one_article):
+    """The opening sentence names the ferry and holds figures, of days and tugs: it does not say
+    how many containers fell, and no other sentence does (`rag.counts`)."""
+    import rag
+
+    cfg = one_article("ferry.txt", FERRY)
+    containers = rag.answer("How many containers fell overboard when the Nordkapp ran aground?", config=cfg)
+    assert containers.abstained and "counts no containers" in containers.reason, containers.text
+    tugs = rag.answer("How many tugs refloated the Nordkapp?", config=cfg)
+    assert not tugs.abstained and "two tugs" in tugs.citations[0].snippet, tugs.text
+    passengers = rag.answer("How many passengers were taken ashore from the Nordkapp?", config=cfg)
+    assert not passengers.abstained and passengers.citations[0].snippet.startswith("About 310 passengers"), passengers.text
