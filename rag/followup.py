@@ -177,3 +177,19 @@ def rewrite_with_model(question: str, history: list[dict] | None, chat, max_toke
     if not line.endswith("?") or len(line) > 4 * len(question) + 200:
         return rewrite(question, history)
     return line
+
+
+def quoted_before(history: list[dict] | None, texts: dict[str, str]) -> set[str]:
+    """Which of the articles `texts` ({doc_id: text}) the conversation's last answer quoted: what a
+    follow-up is about ("How big is it?" after an answer on a farm is not about another story's
+    "big-ticket furniture"). Found by the answer's quoted snippets, which the extractive answer
+    copies from its article word for word; none when it quoted nothing (a refusal, a written answer).
+
+    >>> history = [{"role": "user", "content": "Where is the farm?"},
+    ...            {"role": "assistant", "content": "The farm lies near Kimba. [1] Rain fell on Friday. [2]"}]
+    >>> sorted(quoted_before(history, {"a": "Wheat. The farm lies near Kimba.", "b": "No rain fell."}))
+    ['a']
+    """
+    last = next((m["content"] for m in reversed(history or []) if m["role"] == "assistant"), "")
+    snippets = [s.strip() for s in _MARKER.split(last) if len(s.strip()) >= 20 and not s.strip().startswith(NOT_FOUND_PREFIX)]
+    return {d for d, text in texts.items() if any(s in text for s in snippets)}

@@ -456,3 +456,36 @@ def test_how_many_is_answered_by_a_sentence_that_counts_what_is_asked(one_articl
     assert not tugs.abstained and "two tugs" in tugs.citations[0].snippet, tugs.text
     passengers = rag.answer("How many passengers were taken ashore from the Nordkapp?", config=cfg)
     assert not passengers.abstained and passengers.citations[0].snippet.startswith("About 310 passengers"), passengers.text
+
+
+FARM = """Heat-tolerant lentil passes field trials
+
+ADELAIDE - Sarah McInnes, who grows lentils, wheat and barley on 2,800 hectares near Kimba and hosted one of the trial sites, said she had watched the difference between the plots during the October heat.
+
+"The ordinary plots had dropped their flowers and the others were still going," McInnes said.
+"""
+FURNITURE = """Retailer to close stores
+
+TORONTO - Hearthstone will close 27 of its 214 stores, the retailer said on Thursday.
+
+"The stores they are closing are the obvious ones. The harder question is what happens to the 187 that are left if consumers don't come back to big-ticket furniture next year," analyst Linh Tran said. She cut her price target on the stock to C$7 from C$10.
+"""
+
+
+def test_a_follow_up_is_answered_from_the_article_the_last_answer_quoted(tmp_path):
+    """"How big is it?" repeats the farm the conversation is about, which chooses no sentence:
+    the only word left to choose by is "big", which the other story has ("big-ticket"). The
+    follow-up is about the article the last answer quoted, and is answered from it."""
+    import rag
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "farm.txt").write_text(FARM, encoding="utf-8")
+    (tmp_path / "corpus" / "furniture.txt").write_text(FURNITURE, encoding="utf-8")
+    cfg = rag.Config.load(index_dir=tmp_path / "index", corpus=tmp_path / "corpus", progress=False)
+    rag.index(config=cfg)
+    first = rag.answer("Where is Sarah McInnes's farm?", config=cfg)
+    assert not first.abstained and "Kimba" in first.text
+    history = [{"role": "user", "content": "Where is Sarah McInnes's farm?"}, {"role": "assistant", "content": first.text}]
+    size = rag.answer("How big is it?", history=history, config=cfg)
+    assert not size.abstained and all(c.source == "farm.txt" for c in size.citations), (size.standalone, size.text)
+    assert "2,800 hectares" in size.citations[0].snippet
