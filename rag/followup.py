@@ -36,7 +36,8 @@ _IT = re.compile(r"\bits\b|(?<!\bis )(?<!\bwas )\bit\b(?!\s+(?:is|was|will|would
                  r"|\bit(?=[\s?]*$)", re.I)
 _BESIDES = re.compile(r"\b(else|other|others)\b", re.I)  # "Who else ...?", "What other ...?"
 _WHO_SAID_THAT = re.compile(r"^\W*(?:and\s+|but\s+)?who\s+(?:said|says|stated|claimed)\s+(?:that|so|this|it)\W*$", re.I)
-_THEN = re.compile(r"\b(then|at that time)\b", re.I)
+# "then", or "by then" (a date after its own preposition: "by March 3", not "by in March 3")
+_THEN = re.compile(r"\b(?:(?P<prep>by|until|till|since|from|before|after)\s+)?(?:then|that time)\b|\bat that time\b", re.I)
 _ANAPHOR = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|else|other|others|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|but|so|also|what about|how about)\b", re.I)
 _MARKER = re.compile(r"\s*\[\d+\]")
@@ -123,7 +124,8 @@ def rewrite(question: str, history: list[dict] | None, pronoun: Callable[[str], 
     if it:  # "it": the thing the previous question was about, else the place it named
         out = _IT.sub(lambda m: it + ("'s" if m.group().lower() == "its" else ""), out, count=1)
     if dates:
-        out = _THEN.sub("in " + dates[0], out, count=1)
+        date = _cased(dates[0], spoken)
+        out = _THEN.sub(lambda m: f"{m.group('prep')} {date}" if m.group("prep") else f"in {date}", out, count=1)
     # What the rewritten question still lacks of the previous one: its names, and its subject
     # words when no pronoun could be resolved (then they are all that anchors the question).
     names = [_cased(unpossessed(t), prior) for k, t in asked]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.errors import LLMError
 from rag.followup import is_follow_up, rewrite, rewrite_with_model
 from rag.referents import pronoun_of
@@ -258,3 +260,13 @@ def test_she_is_the_woman_the_articles_call_she_when_the_answers_do_not_say():
     pronoun = lambda name: pronoun_of(name, articles)  # noqa: E731 - what rag.api passes, over the articles
     assert rewrite("How old is she?", history, pronoun).startswith("How old is Lotte van Dijk?")
     assert rewrite("How old is he?", history, pronoun).startswith("How old is Arjun Mehta?")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How much of the work had been finished by then?", "How much of the work had been finished by March 3?"),
+    ("What did the port say then?", "What did the port say in March 3?"),
+])
+def test_then_is_the_date_the_answer_gave_after_its_own_preposition(question, expected):
+    history = [{"role": "user", "content": "When did the dredgers leave the canal?"},
+               {"role": "assistant", "content": "Dekker pulled its two dredgers out of the canal on March 3. [1]"}]
+    assert rewrite(question, history).startswith(expected)
