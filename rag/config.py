@@ -30,7 +30,7 @@ CHUNK_VECTORS = ("embedded", "sentences")  # rag.ingest: the chunk read whole, o
 
 # Bumped whenever cleaning, sentence splitting or chunking changes what an index holds, so an
 # index built by older code is refused instead of silently disagreeing with the new code.
-PIPELINE_VERSION = 8  # 6: BM25 terms without accents (rag.lexical.fold); 7: nor thousands' commas; 8: datelines out
+PIPELINE_VERSION = 9  # 6: BM25 terms without accents (rag.lexical.fold); 7: nor thousands' commas; 8: datelines out; 9: "Ste." ends no sentence
 
 # Settings baked into the stored index. Changing one needs `rag index` again.
 INDEX_FIELDS = (

@@ -21,7 +21,12 @@ def _segmenter():
     import pysbd
 
     _keep_patterns(pysbd)
-    return pysbd.Segmenter(language="en", clean=False)
+    segmenter = pysbd.Segmenter(language="en", clean=False)
+    abbreviations = segmenter.language_module.Abbreviation  # Sainte, as in "Sault Ste. Marie", is missing
+    if "ste" not in abbreviations.ABBREVIATIONS:
+        abbreviations.ABBREVIATIONS.append("ste")
+        abbreviations.PREPOSITIVE_ABBREVIATIONS.append("ste")
+    return segmenter
 
 
 def _segment(text: str) -> list[str]:
@@ -102,7 +107,26 @@ _INNER = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[\"“‘]?[A-Z])")
 
 
 def _split_quotes(sentences: list[str]) -> list[str]:
-    return [part for s in sentences for part in _INNER.split(s)]
+    return [part for s in sentences for part in _inner_split(s)]
+
+
+def _inner_split(sentence: str) -> list[str]:
+    """`sentence` split where `_INNER` matches, except after an abbreviation before a name
+    ("Sault Ste. Marie", which `_INNER` alone would split: "Ste" ends in lower case)."""
+    parts, start = [], 0
+    for m in _INNER.finditer(sentence):
+        word = re.search(r"(\w+)[.!?]$", sentence[: m.start()])
+        if word and word.group(1).lower() in _abbreviations():
+            continue
+        parts.append(sentence[start : m.start()])
+        start = m.end()
+    return parts + [sentence[start:]]
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    """The abbreviations pysbd knows come before a name ("Dr.", "Mt.", "St."; "Ste." added)."""
+    return frozenset(_segmenter().language_module.Abbreviation.PREPOSITIVE_ABBREVIATIONS)
 
 
 # pysbd's time grows with the square of the text it is given (1.5 s for a 50 KB paragraph, 17.6 s

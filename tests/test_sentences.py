@@ -36,6 +36,13 @@ def test_exact_spans_with_abbreviations() -> None:
     assert _texts(text) == ["Dr. Smith arrived.", "The U.S. team left at 3 p.m. on Monday.", "Then it rained."]
 
 
+def test_a_place_abbreviated_before_its_name_is_not_a_sentence_end() -> None:
+    """Sainte is "Ste." in place names, as Saint is "St.": "Sault Ste. Marie" is one place."""
+    text = "Flights link Sault Ste. Marie and St. Louis. They end in March. \"It flew to Ste. Foy. Now it will not,\" he said."
+    assert _texts(text) == ["Flights link Sault Ste. Marie and St. Louis.", "They end in March.",
+                            '"It flew to Ste. Foy.', 'Now it will not," he said.']
+
+
 def test_spans_are_stripped_and_offsets_are_absolute() -> None:
     text = "  Lead space. Second one!  \n\n  Third?  Fourth.\n"
     assert split_sentences(text) == [(2, 13), (14, 25), (31, 37), (39, 46)]
