@@ -19,7 +19,9 @@ YEAR = re.compile(r"\b\d{3,4}s?\b|['’]\d\d\b")
 
 # A figure asked for at a rate: "per week", "a year", "each fisherman", "every month".
 _TIME_UNITS = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly", "year": "(?:yearly|annual(?:ly)?)"}
-_RATE_ASKED = re.compile(rf"\b(?:per|each|every|a|an)\s+({'|'.join(_TIME_UNITS)})s?\b|\b(?:per|each|every)\s+([a-z]{{3,}})\b", re.I)
+# "a year earlier", "a week ago" place something in time: no rate.
+_RATE_ASKED = re.compile(rf"\b(?:per|each|every|a|an)\s+({'|'.join(_TIME_UNITS)})s?\b(?!\s+(?:earlier|ago|before|later|after|on)\b)"
+                         r"|\b(?:per|each|every)\s+([a-z]{3,})\b", re.I)
 
 
 def states_rate(question: str, sentence: str) -> bool:
@@ -31,6 +33,8 @@ def states_rate(question: str, sentence: str) -> bool:
     False
     >>> states_rate("How much will he earn per week?", "He will earn 90,000 pounds a week."), states_rate("How much?", "42 euros.")
     (True, True)
+    >>> states_rate("By how much did loans rise compared with a year earlier?", "Loans rose 11%.")
+    True
     """
     m = _RATE_ASKED.search(question)
     if m is None:

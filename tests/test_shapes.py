@@ -25,6 +25,8 @@ def test_a_sentence_says_when_by_a_date_or_any_word_of_time(text, says):
     ("How much will each fisherman get?", "The fund holds 6 million pounds.", False),
     ("How much will each fisherman get?", "Fishermen get 20,000 pounds each.", True),
     ("How much did the fund hold?", "The fund holds 6 million pounds.", True),  # no rate asked
+    ("By how much did loans rise compared with a year earlier?", "Loans rose 11%.", True),  # a time, no rate
+    ("How much did it cost a week ago?", "It cost 40 euros.", True),
 ])
 def test_a_rate_asked_for_needs_a_sentence_that_states_one(question, sentence, states):
     assert states_rate(question, sentence) is states
