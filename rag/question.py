@@ -141,7 +141,13 @@ class QuestionInfo:
         kinds = set(ACCEPTS.get(self.kind, ()))
         if self.kind == "number" and _DURATION.search(self.text):
             kinds.add("date")
+        if self.kind == "place" and _PUBLISHED.search(self.text):  # "in The Lancet", "on BBC Radio 4"
+            kinds |= {"organization", "work"}
         return kinds
+
+
+# "Where were the results published?": in a journal, a paper or a programme, not only a place.
+_PUBLISHED = re.compile(r"\b(?:published|printed|reported|broadcast|aired|appeared?|appears)\b", re.I)
 
 
 def analyze(question: str, stemmer: str = "english") -> QuestionInfo:

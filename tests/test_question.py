@@ -109,6 +109,8 @@ def test_which_countrys_asks_for_a_group() -> None:
         ("What is the theory that this king's name comes from?", set()),  # a theory, not the name
         ("Who was the ruling party in 1990?", {"person", "organization", "group"}),  # a party is no person
         ("Who is Ada Lovelace?", set()),  # named already: asks who she is (rag.definition), not for a name
+        ("Where were the trial results published?", {"place", "organization", "work"}),  # in a journal
+        ("Where did the Normans settle?", {"place"}),
     ],
 )
 def test_accepted_entity_kinds(question: str, accepts: set) -> None:
