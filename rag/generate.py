@@ -32,12 +32,13 @@ from .followup import quoted_before
 from .judge import load as load_judge
 from .lexical import tokenize
 from .mentions import FIGURE, later_mentions, mentions, period
-from .question import QuestionInfo, analyze, asked_part, asks_speaker, carried_names, focus_noun, given_by, names_nothing
+from .question import (QuestionInfo, analyze, asked_part, asks_speaker, carried_names, focus_noun, function_terms, given_by,
+                       names_nothing)
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .withheld import asked, leaves_open, withheld, withholds_count_of, withholds_noun
+from .withheld import asked, leaves_open, withheld, withheld_clauses, withholds_count_of, withholds_noun
 
 NOT_FOUND = "The articles do not contain an answer to this question."
 
@@ -138,13 +139,18 @@ class ExtractiveGenerator:
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
                                counts and counts.split()[-1], focus_noun(question),
                                [self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.choose(choice)[1:]], qi,
-                               self.cfg.bm25_stemmer)
+                               self.cfg.bm25_stemmer, [self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.next_best(choice)])
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
                                          first_typed=typed, first_about=about_role(self.idx, qi, first), timed=timed,
                                          miscounted=miscounted and f'counts no {miscounted}: "{sent.text.strip()}"')
         return quoted, choice, confidence, unknown or reason
+
+    def next_best(self, choice: np.ndarray) -> list[int]:
+        """The candidates the choice model ranks next to the best, to the third, not to be quoted."""
+        order = self.choose(choice)
+        return [int(i) for i in np.argsort(-choice, kind="stable")[:3] if int(i) not in order]
 
     def count_first(self, question: str, qi: QuestionInfo, quoted: Evidence, choice: np.ndarray) -> tuple[np.ndarray, str]:
         """Asked "How many N ...?", quote first a sentence that counts N: the best one if it does,
@@ -332,17 +338,30 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
 
 
 def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None, noun: str = "",
-                 runners_up=(), qi: QuestionInfo | None = None, stemmer: str = "english") -> str:
+                 runners_up=(), qi: QuestionInfo | None = None, stemmer: str = "english", further=()) -> str:
     """Why to refuse when the sentence to be quoted, or one it carries (`quoted_span`), says that
     what is asked is not known ("It did not name a successor.", `rag.withheld`), and the sentence
     itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
     would arrive; it left on Friday." answers "When did it leave?"), or says it is not known how
     many of the very things a "How many ...?" question counts (`counts`: "homes"), or will not tell
     the noun a "What <noun> ...?" question asks for (`noun`: "declined to disclose the interest
-    rate"); "" otherwise. A runner-up quoted with it (`runners_up`) from the same article that says
-    so of something the question names, and holds none of the kind asked for itself (`qi`), says so
-    too: "About 1,200 agreed to be retested next year. She did not say when the results would be
-    published." does not say when the results will be."""
+    rate"); "" otherwise.
+    Besides it, from the same article, and holding none of the kind asked for itself (`qi`): a
+    runner-up quoted with it (`runners_up`) that says so of something the question names ("About
+    1,200 agreed to be retested next year. She did not say when the results would be published."
+    does not say when the results will be); and a candidate ranked next that is not quoted
+    (`further`), when it says so with a question word whose clause names something the question
+    names ("Officials did not say when residents would be allowed to return home.")."""
+    if qi is not None:
+        named = set(qi.terms) - function_terms(stemmer)  # not "when" or "much"
+        counted_noun = asked_noun(qi.text) if qi.kind == "number" else None  # how many of what: board members, not posts
+        for other in further:
+            if other.doc_id != sent.doc_id or (qi.accepts and has_candidate(qi, other.text)):
+                continue
+            for kinds, clause in withheld_clauses(other.text):
+                if (leaves_open(kinds, kind) and set(tokenize([clause], stemmer)[0]) & named
+                        and (not counted_noun or withholds_count_of(other.text, counted_noun))):
+                    return f'the articles say it is not known: "{other.text.strip()}"'
     quoted = [(sent, typed)] + [(s, None) for s in runners_up if qi is not None and s.doc_id == sent.doc_id]
     if all(t and not counts for _, t in quoted):  # nothing to look for: most questions end here
         return ""
@@ -352,7 +371,7 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
             said = idx.sentences[i]
             if not (start <= said.start and said.end <= end):
                 continue
-            if chosen_typed is None and not set(tokenize([said.text], stemmer)[0]) & set(qi.terms):
+            if chosen_typed is None and not set(tokenize([said.text], stemmer)[0]) & named:
                 continue  # it withholds something else: "declined to say how much the city set aside"
             holds = chosen_typed if chosen_typed is not None else bool(qi.accepts) and has_candidate(qi, said.text)
             if ((not holds and (leaves_open(withheld(said.text), kind) or (noun and withholds_noun(said.text, noun))))

@@ -111,6 +111,31 @@ def withheld(sentence: str) -> set[str]:
     return kinds
 
 
+def withheld_clauses(sentence: str) -> list[tuple[set[str], str]]:
+    """(kinds, what it leaves open) of each clause of `sentence` that says, with a question word,
+    what is not known: "Officials did not say when residents would be allowed home." gives
+    ({"date"}, "when residents would be allowed home."). Names, sums and reasons a sentence says
+    are undisclosed without one ("whose name was not released") are left out: what they are of
+    is not spelled out.
+
+    >>> withheld_clauses("Officials did not say when residents could return. They left.")
+    [({'date'}, 'when residents could return. They left.')]
+    >>> withheld_clauses("The fee was not disclosed.")
+    []
+    """
+    out = []
+    for m in [*_SAID_NOT.finditer(sentence), *_UNCLEAR.finditer(sentence)]:
+        if m.re is _UNCLEAR:
+            out.append((_WH[m.group("wh").lower()], sentence[m.start("wh"):]))
+            continue
+        follow = _WHAT_FOLLOWS.match(sentence, m.end())
+        if follow is not None and follow.group("wh"):
+            out.append((_WH[follow.group("wh").lower()], sentence[follow.start("wh"):]))
+        elif follow is not None and follow.group("any"):  # "did not say which company"
+            out.append(({"which"}, sentence[follow.start("any"):]))
+    return out
+
+
 _WHICH = re.compile(r"^\W*(?:(?:in|on|at|to|from|by|with|for)\s+)?(?:which|what)\s+(?!(?:did|does|do|is|was|were|are|has|have|"
                     r"had|will|would|can|could|should|might|may)\b)[\w-]+", re.I)
 _REASON = re.compile(r"^\W*(?:why|how come|for what reason)\b", re.I)

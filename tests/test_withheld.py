@@ -118,3 +118,16 @@ def test_a_what_noun_question_is_left_open_by_a_sentence_that_will_not_tell_that
     from rag.withheld import withholds_noun
 
     assert withholds_noun(sentence, noun) is holds
+
+
+@pytest.mark.parametrize("sentence, clauses", [
+    ("Officials did not say when residents could return.", [({"date"}, "when residents could return.")]),
+    ("It has not said which company it is talking to.", [({"which"}, "which company it is talking to.")]),
+    ("It is not known whether the school will reopen.", [({"whether"}, "whether the school will reopen.")]),
+    ("The fee was not disclosed.", []),  # what it is the fee of, no question word says
+    ("The seller, whose name has not been made public, spoke.", []),
+])
+def test_the_clauses_that_say_with_a_question_word_what_is_not_known(sentence, clauses):
+    from rag.withheld import withheld_clauses
+
+    assert withheld_clauses(sentence) == clauses
