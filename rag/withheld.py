@@ -36,7 +36,8 @@ _NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+
         r"|refused to|declined to|(?:was|were) unable to|would neither confirm nor deny)")
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
-         r"indicated|comment on|elaborate on|set out|put a figure on|decide|decided|determine|determined)")
+         r"indicated|comment on|elaborate on|set out|put a (?:figure|date|number|price|timeline|timetable) on|decide|decided|"
+         r"determine|determined)")
 _SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {

@@ -27,6 +27,7 @@ from rag.withheld import asked, withheld
     ("It is still not known whether the school will reopen.", {"whether"}),
     ("The club has not yet decided whether to sell the ground.", {"whether"}),
     ("The council has not decided when the road will reopen.", {"date"}),
+    ("He would not put a date on when, or whether, the routes might return.", {"date"}),
 ])
 def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
     assert withheld(sentence) == kinds
