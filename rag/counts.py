@@ -84,6 +84,10 @@ def counts_other(noun: str, sentence: str, alike=None) -> bool:
     for t in doc:
         if not t.like_num or t.text.lower() in sums:  # a sum counts money, never what is asked
             continue
+        after = [w for w in doc[t.i + 1 : t.i + 5]]
+        after = after[: next((k for k, w in enumerate(after) if w.is_punct and w.text != "-" or w.pos_ in ("VERB", "AUX", "ADP")), len(after))]
+        if any(tokenize([w.text], _STEMMER)[0][:1] == [stem] for w in after):
+            return False  # "around 30 Fijian-flagged longliners": the parser may hang the figure elsewhere
         n = t  # "2.5 million voters": 2.5 qualifies "million", which counts the voters
         while n.dep_ in ("compound", "quantmod", "nummod") and n.head.like_num and n.head.i != n.i:
             n = n.head

@@ -122,7 +122,7 @@ class ExtractiveGenerator:
             if typed_chosen:
                 choice = choice.copy()
                 choice[typed_chosen[0]] = choice.max() + 1e-6
-        choice, miscounted = self.count_first(question, qi, quoted, choice)
+        choice = self.count_first(question, qi, quoted, choice)
         best = int(np.argmax(choice))
         first = int(quoted.sentence_ids[best])
         sent = self.idx.sentences[first]  # the one to be quoted first
@@ -143,8 +143,7 @@ class ExtractiveGenerator:
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
-                                         first_typed=typed, first_about=about_role(self.idx, qi, first), timed=timed,
-                                         miscounted=miscounted and f'counts no {miscounted}: "{sent.text.strip()}"')
+                                         first_typed=typed, first_about=about_role(self.idx, qi, first), timed=timed)
         return quoted, choice, confidence, unknown or reason
 
     def next_best(self, choice: np.ndarray) -> list[int]:
@@ -152,24 +151,23 @@ class ExtractiveGenerator:
         order = self.choose(choice)
         return [int(i) for i in np.argsort(-choice, kind="stable")[:3] if int(i) not in order]
 
-    def count_first(self, question: str, qi: QuestionInfo, quoted: Evidence, choice: np.ndarray) -> tuple[np.ndarray, str]:
-        """Asked "How many N ...?", quote first a sentence that counts N: the best one if it does,
-        else a runner-up to be quoted with it that does. Returns the choice scores that say so, and
-        N when no sentence to be quoted counts it ("" otherwise; `rag.counts`)."""
+    def count_first(self, question: str, qi: QuestionInfo, quoted: Evidence, choice: np.ndarray) -> np.ndarray:
+        """Asked "How many N ...?", quote first a runner-up that counts N when the best sentence's
+        figures all count something else (`rag.counts`): "Kestlewood's board approved the plan by
+        nine votes to two" before the story's opening sentence and its "two organisations".
+        Only the order changes: refusing when no sentence to be quoted counts N was measured to
+        refuse answers on news kept back ("620 spaces" for "How many cars could the garage hold?")."""
         noun = asked_noun(question) if qi.kind == "number" else None
         order = self.choose(choice)
         text = lambda i: self.idx.sentences[int(quoted.sentence_ids[i])].text
-        if not noun or not counts_other(noun, text(order[0]), self.alike):
-            return choice, ""
-        # Only a runner-up: reaching further down, to candidates the choice model ranks lower, was
-        # measured to answer SQuAD's unanswerable questions with their near misses ("twenty-three
-        # miles" from New Rochelle for "How many miles is Montpellier from Paris?").
+        if not noun or len(order) < 2 or not counts_other(noun, text(order[0]), self.alike):
+            return choice
         fitting = [i for i in order[1:] if quoted.column("typed")[i] and not counts_other(noun, text(i), self.alike)]
         if not fitting:
-            return choice, noun
+            return choice
         choice = choice.copy()
         choice[fitting[0]] = choice.max() + 1e-6
-        return choice, ""
+        return choice
 
     def anchored(self, quoted: Evidence, choice: np.ndarray, history: list[dict], passages: list[Passage]) -> np.ndarray:
         """The choice scores of a follow-up, with the candidates outside the articles the last
@@ -261,21 +259,18 @@ class ExtractiveGenerator:
         return {"reader": dict(self.read_log)} if self.read_log else {}
 
     def decide(self, qi: QuestionInfo, ev: Evidence, scores: np.ndarray, log_odds=None, first_typed: bool = True,
-               first_about: bool = True, timed: bool = True, miscounted: str = "") -> tuple[float, str]:
+               first_about: bool = True, timed: bool = True) -> tuple[float, str]:
         """(confidence, reason to refuse or ""). `log_odds()` asks the reader about the sentence
         to be quoted; it is called only when the reader is on and its answer could matter.
         `first_typed`: that sentence holds the kind of thing asked for; `first_about`: it is about
         the role a person is asked for by (`about_role`, `rule_out`); `timed`: some sentence to be
-        quoted says when, for a question that asks when; `miscounted`: why the sentence to be
-        quoted first does not count what "How many ...?" asks for (`count_first`), or ""."""
+        quoted says when, for a question that asks when."""
         if not len(scores):
             return 0.0, "nothing relevant retrieved"
         confidence = self.judge.confidence(ev, scores)
         reason = rule_out(qi, ev, scores, corpus_figures(self.idx), first_typed, first_about, corpus_terms(self.idx))
         if not reason and not timed:
             reason = "the sentences that answer best say nothing of when"
-        if not reason and miscounted:
-            reason = f"the sentence that answers best {miscounted}"
         threshold = self.judge.threshold
         if not reason and log_odds is not None and self.judge.reader and self.cfg.reader != "off":
             try:

@@ -432,30 +432,23 @@ def test_a_runner_up_that_says_what_is_asked_is_not_known_is_the_answer(one_arti
     assert not retested.abstained and "next year" in retested.citations[0].snippet, retested.text
 
 
-FERRY = """Ferry runs aground off Halden
+CRASH = """Bus crash closes motorway
 
-HALDEN - The passenger ferry Nordkapp ran aground off Halden on Tuesday, and was refloated four days later by two tugs.
+A tourist bus crashed on the A9 near Perth on Sunday, blocking three lanes of the motorway.
 
-About 310 passengers were taken ashore by lifeboat, the coastguard said.
-
-The operator did not say when the ferry would return to service.
-
-Divers found a crack in the hull, and the ferry will be repaired in Bergen.
+Police in Perth said 14 of the bus's passengers were taken to hospital after the crash on the A9.
 """
 
 
-def test_how_many_is_answered_by_a_sentence_that_counts_what_is_asked(one_article):
-    """The opening sentence names the ferry and holds figures, of days and tugs: it does not say
-    how many containers fell, and no other sentence does (`rag.counts`)."""
+def test_how_many_is_quoted_first_from_a_sentence_that_counts_what_is_asked(one_article):
+    """The opening sentence shares the question's words and counts lanes, not passengers; the
+    sentence quoted with it counts the passengers: it comes first (`rag.counts`)."""
     import rag
 
-    cfg = one_article("ferry.txt", FERRY)
-    containers = rag.answer("How many containers fell overboard when the Nordkapp ran aground?", config=cfg)
-    assert containers.abstained and "counts no containers" in containers.reason, containers.text
-    tugs = rag.answer("How many tugs refloated the Nordkapp?", config=cfg)
-    assert not tugs.abstained and "two tugs" in tugs.citations[0].snippet, tugs.text
-    passengers = rag.answer("How many passengers were taken ashore from the Nordkapp?", config=cfg)
-    assert not passengers.abstained and passengers.citations[0].snippet.startswith("About 310 passengers"), passengers.text
+    cfg = one_article("crash.txt", CRASH)
+    a = rag.answer("How many passengers were hurt when the tourist bus crashed on the A9 near Perth on Sunday?", config=cfg)
+    assert not a.abstained and a.citations[0].snippet.startswith("Police in Perth said 14"), a.text
+
 
 
 FARM = """Heat-tolerant lentil passes field trials
