@@ -136,10 +136,11 @@ class ExtractiveGenerator:
             for s in (self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.choose(choice))))
         # "It did not name a successor.": the articles' own word that they do not know comes first
         counts = counted(asked_part(question))  # "How many homes ...?": the homes
+        sentence = lambda i: self.idx.sentences[int(quoted.sentence_ids[i])]  # noqa: E731
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
                                counts and counts.split()[-1], focus_noun(question),
-                               [self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.choose(choice)[1:]], qi,
-                               self.cfg.bm25_stemmer, [self.idx.sentences[int(quoted.sentence_ids[i])] for i in self.next_best(choice)])
+                               [sentence(i) for i in self.choose(choice)[1:]], qi, self.cfg.bm25_stemmer,
+                               [sentence(i) for i in self.next_best(choice)])
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
@@ -349,7 +350,7 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
     names ("Officials did not say when residents would be allowed to return home.")."""
     if qi is not None:
         named = set(qi.terms) - function_terms(stemmer)  # not "when" or "much"
-        counted_noun = asked_noun(qi.text) if qi.kind == "number" else None  # how many of what: board members, not posts
+        counted_noun = asked_noun(qi.text) if qi.kind == "number" else None  # board members, not posts
         for other in further:
             if other.doc_id != sent.doc_id or (qi.accepts and has_candidate(qi, other.text)):
                 continue
