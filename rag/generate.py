@@ -31,14 +31,14 @@ from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentenc
 from .followup import quoted_before
 from .judge import load as load_judge
 from .lexical import tokenize
-from .mentions import FIGURE, later_mentions, mentions, period
-from .question import (QuestionInfo, analyze, asked_part, asks_speaker, carried_names, focus_noun, function_terms, given_by,
-                       names_nothing)
+from .mentions import later_mentions, mentions
+from .question import QuestionInfo, analyze, asked_part, asks_speaker, carried_names, focus_noun, given_by, names_nothing
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .withheld import asked, leaves_open, withheld, withheld_clauses, withholds_count_of, withholds_noun
+from .unknown import never_stated, says_unknown
+from .withheld import asked
 
 NOT_FOUND = "The articles do not contain an answer to this question."
 
@@ -140,7 +140,7 @@ class ExtractiveGenerator:
         unknown = says_unknown(self.idx, sent, asked(question, qi.kind), typed and bool(qi.accepts),
                                counts and counts.split()[-1], focus_noun(question),
                                [sentence(i) for i in self.choose(choice)[1:]], qi, self.cfg.bm25_stemmer,
-                               [sentence(i) for i in self.next_best(choice)])
+                               [sentence(i) for i in self.next_best(choice)], quoted_span)
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
         confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
@@ -331,64 +331,6 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
         or (all(mentions(article, w) for w in words)
             and any(re.search(rf"\bthe {re.escape(noun)}\b", context, re.I) for noun in nouns))
         for words, nouns in runs)
-
-
-def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = None, noun: str = "",
-                 runners_up=(), qi: QuestionInfo | None = None, stemmer: str = "english", further=()) -> str:
-    """Why to refuse when the sentence to be quoted, or one it carries (`quoted_span`), says that
-    what is asked is not known ("It did not name a successor.", `rag.withheld`), and the sentence
-    itself holds none of the entity kind asked for (`typed`: "She did not say when the ambulance
-    would arrive; it left on Friday." answers "When did it leave?"), or says it is not known how
-    many of the very things a "How many ...?" question counts (`counts`: "homes"), or will not tell
-    the noun a "What <noun> ...?" question asks for (`noun`: "declined to disclose the interest
-    rate"); "" otherwise.
-    Besides it, from the same article, and holding none of the kind asked for itself (`qi`): a
-    runner-up quoted with it (`runners_up`) that says so of something the question names ("About
-    1,200 agreed to be retested next year. She did not say when the results would be published."
-    does not say when the results will be); and a candidate ranked next that is not quoted
-    (`further`), when it says so with a question word whose clause names something the question
-    names ("Officials did not say when residents would be allowed to return home.")."""
-    if qi is not None:
-        named = set(qi.terms) - function_terms(stemmer)  # not "when" or "much"
-        counted_noun = asked_noun(qi.text) if qi.kind == "number" else None  # board members, not posts
-        for other in further:
-            if other.doc_id != sent.doc_id or (qi.accepts and has_candidate(qi, other.text)):
-                continue
-            for kinds, clause in withheld_clauses(other.text):
-                if (leaves_open(kinds, kind) and set(tokenize([clause], stemmer)[0]) & named
-                        and (not counted_noun or withholds_count_of(other.text, counted_noun))):
-                    return f'the articles say it is not known: "{other.text.strip()}"'
-    quoted = [(sent, typed)] + [(s, None) for s in runners_up if qi is not None and s.doc_id == sent.doc_id]
-    if all(t and not counts for _, t in quoted):  # nothing to look for: most questions end here
-        return ""
-    for chosen, chosen_typed in quoted:
-        start, end = quoted_span(idx, chosen)
-        for i in doc_sentences(idx)[chosen.doc_id]:
-            said = idx.sentences[i]
-            if not (start <= said.start and said.end <= end):
-                continue
-            if chosen_typed is None and not set(tokenize([said.text], stemmer)[0]) & named:
-                continue  # it withholds something else: "declined to say how much the city set aside"
-            holds = chosen_typed if chosen_typed is not None else bool(qi.accepts) and has_candidate(qi, said.text)
-            if ((not holds and (leaves_open(withheld(said.text), kind) or (noun and withholds_noun(said.text, noun))))
-                    or (counts and withholds_count_of(said.text, counts))):
-                return f'the articles say it is not known: "{said.text.strip()}"'
-    return ""
-
-
-def never_stated(figure: str, figures: frozenset[str]) -> bool:
-    """Is `figure` (a question's, `rag.mentions.specific`) a figure or span of years that none of
-    `figures` (`corpus_figures`) states? A rank ("3rd") is often written as a word: never judged.
-
-    >>> never_stated("1,500", frozenset({"1500"})), never_stated("1990s", frozenset({"1995"}))
-    (False, False)
-    >>> never_stated("17th century", frozenset({"1701"})), never_stated("3rd", frozenset())
-    (True, False)
-    """
-    if FIGURE.fullmatch(figure):
-        return figure.replace(",", "") not in figures
-    years = period(figure)
-    return years is not None and not any(years.fullmatch(f) for f in figures)
 
 
 def quoted_span(idx, sent, speaker: bool = False) -> tuple[int, int]:

@@ -483,19 +483,3 @@ def test_a_follow_up_is_answered_from_the_article_the_last_answer_quoted(tmp_pat
     assert not size.abstained and all(c.source == "farm.txt" for c in size.citations), (size.standalone, size.text)
     assert "2,800 hectares" in size.citations[0].snippet
 
-
-def test_a_candidate_ranked_next_that_says_with_a_question_word_what_is_not_known_is_the_answer():
-    """Not quoted, but ranked next to the best: "did not say when residents would be allowed to
-    return home" says the articles do not know when the villagers go home, though the best
-    sentence has a date. Not when it is another article's, or says when something else happens."""
-    from types import SimpleNamespace
-
-    from rag.generate import says_unknown
-
-    qi = analyze("When will evacuated villagers be allowed back home?")
-    best = SimpleNamespace(doc_id="fire.txt", text="On Thursday, 3,200 people were evacuated from four villages.")
-    other = SimpleNamespace(doc_id="fire.txt", text="Officials did not say when residents would be allowed to return home.")
-    assert says_unknown(None, best, "date", True, qi=qi, further=[other]).startswith("the articles say it is not known")
-    elsewhere = SimpleNamespace(doc_id="flood.txt", text=other.text)
-    road = SimpleNamespace(doc_id="fire.txt", text="Officials did not say when the road would reopen.")
-    assert says_unknown(None, best, "date", True, qi=qi, further=[elsewhere, road]) == ""

@@ -4,7 +4,6 @@ Sentences written for these tests, from no article of the corpus."""
 
 import pytest
 
-from rag.generate import never_stated
 from rag.mentions import mentions, period, specific
 from rag.question import salient_terms
 
@@ -84,17 +83,3 @@ def test_period_is_none_for_plain_figures_and_ranks() -> None:
     assert period("1990") is None and period("3rd") is None
     assert period("1990s").fullmatch("1999") and not period("1990s").fullmatch("2000")
 
-
-@pytest.mark.parametrize(
-    "figure, stated, expected",
-    [
-        ("1100s", {"1107", "1066"}, False),  # the articles give a year in it
-        ("1100s", {"1066", "1205"}, True),
-        ("17th century", {"1672"}, False),
-        ("2015", {"2016"}, True),
-        ("5,000", {"5000"}, False),
-        ("3rd", set(), False),  # ranks are often words: never judged absent
-    ],
-)
-def test_a_figure_or_span_never_stated_in_the_articles(figure, stated, expected) -> None:
-    assert never_stated(figure, frozenset(stated)) is expected
