@@ -4,7 +4,7 @@
 after it ran aground": the sentence holds a figure, but of days. News counts many things in one
 sentence (people served, days closed, homes flooded), so a sentence with a figure is not yet a
 sentence with the count asked for. Read with spaCy's parser: the noun "many" qualifies in the
-question, and the noun each figure counts in the sentence (`rag.roles.counted`).
+question, and the noun each figure counts in the sentence (`rag.roles.counted_by`).
 
 A figure counts N when it counts the same noun, or people where N is people ("How many
 soldiers" and "1,000 troops", "How many Huguenots" and "3,000 Protestants": which people, the
@@ -21,7 +21,7 @@ from .entities import entities
 from .lexical import tokenize
 from .lexicon import person_noun
 from .referents import people
-from .roles import parsed
+from .roles import counted_by, parsed
 
 _STEMMER = "english"
 # Two nouns whose embeddings (all-MiniLM-L6-v2, each word alone) are at least this close may name
@@ -66,6 +66,11 @@ def _peoplish(noun: str) -> bool:
     return people(word) and not _AGENT_ENDING.search(word)
 
 
+def _stem(word: str) -> str:
+    """`word`'s BM25 term, or the word lower-cased where it is a stop word."""
+    return (tokenize([word], _STEMMER)[0] or [word.lower()])[0]
+
+
 def counts_other(noun: str, sentence: str, alike=None) -> bool:
     """Does every figure `sentence` holds count something other than `noun` (a plural)?
     `alike(a, b)`: the two nouns' embeddings' cosine (`ALIKE`); None leaves only the rules.
@@ -76,7 +81,7 @@ def counts_other(noun: str, sentence: str, alike=None) -> bool:
     (False, False)
     """
     doc, _ = parsed(sentence, _STEMMER)
-    stem = (tokenize([noun], _STEMMER)[0] or [noun.lower()])[0]
+    stem = _stem(noun)
     tagged = entities(sentence)
     sums = {w for kind, text in tagged if kind == "money" for w in text.split()}
     dates = {w for kind, text in tagged if kind in ("date", "time") for w in text.split()}
@@ -86,20 +91,17 @@ def counts_other(noun: str, sentence: str, alike=None) -> bool:
             continue
         after = [w for w in doc[t.i + 1 : t.i + 5]]
         after = after[: next((k for k, w in enumerate(after) if w.is_punct and w.text != "-" or w.pos_ in ("VERB", "AUX", "ADP")), len(after))]
-        if any(tokenize([w.text], _STEMMER)[0][:1] == [stem] for w in after):
+        if any(_stem(w.text) == stem for w in after):
             return False  # "around 30 Fijian-flagged longliners": the parser may hang the figure elsewhere
-        n = t  # "2.5 million voters": 2.5 qualifies "million", which counts the voters
-        while n.dep_ in ("compound", "quantmod", "nummod") and n.head.like_num and n.head.i != n.i:
-            n = n.head
-        if n.dep_ == "nummod" and n.head.pos_ in ("NOUN", "PROPN"):
-            counted.append(n.head.text)  # "four days", "620 homes"
+        head = counted_by(t)
+        if head is not None:
+            counted.append(head.text)  # "four days", "620 homes"
         elif t.text.lower() not in dates:  # "opened in 1968" counts nothing; "rose to 14" may count anything
             return False
     if not counted:
         return False
     for other in counted:
-        other_stem = (tokenize([other], _STEMMER)[0] or [other.lower()])[0]
-        if other_stem == stem or _ANY.fullmatch(other) or (_peoplish(noun) and _peoplish(other)):
+        if _stem(other) == stem or _ANY.fullmatch(other) or (_peoplish(noun) and _peoplish(other)):
             return False
         if alike is not None and alike(noun.lower(), other.lower()) >= ALIKE:
             return False

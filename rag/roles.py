@@ -189,14 +189,19 @@ def counted(text: str, stemmer: str = "english") -> frozenset[tuple[str, str]]:
     for t in doc:
         if not FIGURE.fullmatch(t.text):
             continue
-        n = t  # "2.5 million voters": 2.5 qualifies "million", which counts the voters
-        while n.dep_ in ("compound", "quantmod", "nummod") and n.head.like_num and n.head.i != n.i:
-            n = n.head
-        if n.dep_ == "nummod" and n.head.pos_ in ("NOUN", "PROPN"):
-            noun = tokenize([n.head.text], stemmer)[0]
-            if noun:
-                out.add((t.text, noun[0]))
+        head = counted_by(t)
+        noun = tokenize([head.text], stemmer)[0] if head is not None else []
+        if noun:
+            out.add((t.text, noun[0]))
     return frozenset(out)
+
+
+def counted_by(figure):
+    """The noun token a figure token (spaCy's) counts, or None when it counts none ("in 1968")."""
+    n = figure  # "2.5 million voters": 2.5 qualifies "million", which counts the voters
+    while n.dep_ in ("compound", "quantmod", "nummod") and n.head.like_num and n.head.i != n.i:
+        n = n.head
+    return n.head if n.dep_ == "nummod" and n.head.pos_ in ("NOUN", "PROPN") else None
 
 
 def counts_hold(sentence: str, evidence: list[str], stemmer: str = "english") -> bool:
