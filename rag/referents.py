@@ -45,12 +45,14 @@ def swapped(question: str, previous: str, kind: str = "other") -> str | None:
     named = [(k, t) for k, t in entities(previous) if k not in ("date", "number", "money")]
     # the recognizer's kinds for a name alone are a guess ("Lyon" a person): a name of the same
     # kind, else whom the question asked about, else the one name it has
-    olds = [t for k, t in named if kinds and k == kinds[0]] + [t for t in [subject(previous)] if t]
+    alike = [t for k, t in named if kinds and k == kinds[0]]
+    olds = alike + [t for t in [subject(previous)] if t]
     if placed:  # "And in the European Union?" stands where the previous question's "in ..." did
         there = re.search(rf"\b{placed.group(1).lower()}\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)", previous)
-        if not there:  # "And in August?" after "How high is the orbit now?": the phrase is added
+        if not there and not alike:  # "And in August?" after "How high is the orbit now?": the phrase is added
             return previous.rstrip(" ?") + " " + m["rest"].strip() + "?"
-        olds = [there.group(1).lower()] + olds
+        # else a name of its kind: "And for Fiji?" after "Who signed on behalf of Tuvalu?"
+        olds = [there.group(1).lower()] + olds if there else alike
     olds += [named[0][1]] if len(named) == 1 else []
     for old in olds:
         span = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", previous, re.I)

@@ -150,6 +150,11 @@ def test_a_bare_place_with_its_preposition_takes_the_place_of_the_previous_ones(
     assert rewrite("And in Eastbrook?", votes) == "How many votes did Raman get in Eastbrook?"
     orbit = [{"role": "user", "content": "How high is the probe's orbit now?"}, {"role": "assistant", "content": "8 km [1]."}]
     assert rewrite("And in August?", orbit) == "How high is the probe's orbit now in August?"
+    # without one, a name of its kind is what it stands for
+    signed = [{"role": "user", "content": "Who signed the pact on behalf of Kenya?"}, {"role": "assistant", "content": "Its minister [1]."}]
+    assert rewrite("And for Uganda?", signed) == "Who signed the pact on behalf of Uganda?"
+    sweden = [{"role": "user", "content": "How many refugees did Sweden take in?"}, {"role": "assistant", "content": "12,000 [1]."}]
+    assert rewrite("And in Norway?", sweden) == "How many refugees did Norway take in?"
 
 
 def test_they_are_the_previous_questions_plural_subject():
