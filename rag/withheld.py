@@ -31,13 +31,13 @@ from __future__ import annotations
 import re
 
 # A verb of saying, showing, naming or deciding, negated or refused: "did not say", "has not yet
-# disclosed", "declined to name", "would not confirm", "has also not decided".
+# disclosed", "declined to name", "would not confirm", "has also not decided", "without saying".
 _NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+(?:also|still))?(?:\s+not|n['’]t)"
-        r"|refused to|declined to|(?:was|were) unable to|would neither confirm nor deny)")
+        r"|refused to|declined to|(?:was|were) unable to|would neither confirm nor deny|without)")
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
          r"indicated|comment on|elaborate on|set out|put a (?:figure|date|number|price|timeline|timetable) on|decide|decided|"
-         r"determine|determined)")
+         r"determine|determined|saying|disclosing|revealing|specifying|naming|identifying|explaining|stating|giving)")
 _SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {
@@ -58,14 +58,14 @@ _WHAT_FOLLOWS = re.compile(
     rf"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>{_WH_WORDS})\b"
     r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
     r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
-_NAMING = re.compile(r"\bname|identif", re.I)  # "did not name a successor": a person or a body was not named
+_NAMING = re.compile(r"\bnam(?:e|ing)|identif", re.I)  # "did not name a successor": a person or a body was not named
 # "whose name has not been made public", "The fee was not disclosed", "terms were not released",
 # "The valuation at its last funding round, in 2024, has never been made public": the noun, what it
 # is of (one phrase) and an aside between commas, then the verb. What an aside says the noun
 # includes is withheld too: "Terms ..., including how royalties will be shared, were not disclosed."
 _PASSIVE = re.compile(
     r"\b(?P<noun>" + "|".join(_NOUNS) + r")(?:\s+(?:of|at|in|for|from|on)\s+[^,.;]{1,60}?)?"
-    rf"(?:\s*,(?:\s+including\s+(?P<wh>{_WH_WORDS})\b)?[^,.;]{{0,60}},)?\s+"
+    rf"(?:\s*,(?:\s+including\s+(?P<wh>{_WH_WORDS})\b)?[^,.;]{{0,60}},)?\s+(?:that\s+|which\s+)?"  # "terms that were not disclosed"
     r"(?:has|have|had|was|were|is|are|will)\s+"
     r"(?:not|never|yet to be)\s+(?:been\s+|be\s+)?(?:made public|disclosed|released|revealed|given|announced|published|set)\b", re.I)
 _NAMED_NOT = re.compile(r"\b(?:was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:named|identified)\b", re.I)
@@ -78,7 +78,8 @@ _UNCLEAR = re.compile(r"\b(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:also
                       rf"\s+(?P<wh>{_WH_WORDS})\b", re.I)
 # What else the same clause leaves open: "whether it would contribute, or how much".
 _ALSO = re.compile(r"[^.;:]{0,60}?,?\s+(?:or|and)\s+(?P<wh>how many|how much|how long|when|whom|who|where|why)\b", re.I)
-_NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|\bno date "
+_NO_REASON = re.compile(r"\bgave no (?:reason|explanation)|\bno reason (?:was|has been|had been) given|"
+                        r"\bwithout (?:(?:giving|offering|providing)\s+(?:a|any)\s+)?(?:reason|explanation)\b|\bno date "
                         r"(?:was|has been|had been|is) (?:set|given)|\bcause (?:is|was|remains|remained) (?:not yet |not |un)known",
                         re.I)
 

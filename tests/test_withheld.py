@@ -28,6 +28,11 @@ from rag.withheld import asked, withheld
     ("The club has not yet decided whether to sell the ground.", {"whether"}),
     ("The council has not decided when the road will reopen.", {"date"}),
     ("He would not put a date on when, or whether, the routes might return.", {"date"}),
+    ("The bursar will retire in June, the college said, without giving a reason.", {"reason"}),
+    ("The ferry line was sold without saying how much the buyer paid.", {"money", "number"}),
+    ("The band split up without explanation.", {"reason"}),
+    ("The team left without naming a new captain.", {"person", "organization"}),
+    ("Three tenants settled with the landlord on terms that were not disclosed.", {"money"}),
 ])
 def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
     assert withheld(sentence) == kinds
@@ -39,6 +44,8 @@ def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
     "He said he did not know the driver.",  # a person he did not know, not one the article withholds
     "The plan was not announced until March.",
     "She did not say anything new, but named her deputy, Ana Ruiz.",
+    "She left without saying goodbye.",  # "without" a word of saying, and nothing it leaves open
+    "The bank, without giving details, said profits rose.",
 ])
 def test_a_sentence_that_withholds_nothing(sentence):
     assert withheld(sentence) == set()
