@@ -165,6 +165,11 @@ def doc_sentences(idx: Index) -> dict[str, list[int]]:
     return by_doc
 
 
+def opens(idx: Index, sentence_id: int) -> bool:
+    """Is this the first sentence of its article's text (the headline aside)?"""
+    return doc_sentences(idx)[idx.sentences[sentence_id].doc_id][0] == sentence_id
+
+
 def paragraph_sentences(idx: Index, sentence_id: int) -> list[int]:
     """The ids of the sentences of the paragraph (see `paragraph`) that holds this one, in order."""
     sent = idx.sentences[sentence_id]

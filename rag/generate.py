@@ -21,13 +21,13 @@ import numpy as np
 
 from .align import features as aligned
 from .asked_role import holding_role, leaves_unnamed, names_holder, role_names, role_of, role_span
-from .candidates import has_candidate
+from .candidates import candidates, has_candidate
 from .config import Config
 from .counts import asked_noun, counts_other
 from .definition import introducing
 from .discourse import adjoined, attribution, carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, paragraph
+from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, opens, paragraph
 from .followup import quoted_before
 from .judge import load as load_judge
 from .lexical import tokenize
@@ -123,6 +123,7 @@ class ExtractiveGenerator:
                 choice = choice.copy()
                 choice[typed_chosen[0]] = choice.max() + 1e-6
         choice = self.count_first(question, qi, quoted, choice)
+        choice = self.named_later(qi, quoted, choice)
         best = int(np.argmax(choice))
         first = int(quoted.sentence_ids[best])
         sent = self.idx.sentences[first]  # the one to be quoted first
@@ -168,6 +169,29 @@ class ExtractiveGenerator:
             return choice
         choice = choice.copy()
         choice[fitting[0]] = choice.max() + 1e-6
+        return choice
+
+    def named_later(self, qi: QuestionInfo, quoted: Evidence, choice: np.ndarray) -> np.ndarray:
+        """News often leaves the who, when or how much of its opening sentence to a later one ("A
+        lawyer for the widow of a man killed when ..." before "Her husband, Darnell Whitaker, 44,
+        ..."): when the best is an article's opening sentence holding none of the kind asked for,
+        the likeliest candidate of that article that holds one of the kind itself (a person for
+        "Who", not a company) is quoted first: the opening sentence said what the question names,
+        and the later one need not say it again. Only for a person, place or body: a year or a
+        figure in a later sentence is as often of something else ("built by a Glasgow firm",
+        then "moved to a museum in 1987"), and those questions are refused instead (`rule_out`)."""
+        best = int(np.argmax(choice))
+        first = int(quoted.sentence_ids[best])
+        if qi.kind not in NAMED or quoted.column("typed")[best] or not opens(self.idx, first):
+            return choice
+        sentences = [self.idx.sentences[int(s)] for s in quoted.sentence_ids]
+        doc = sentences[best].doc_id
+        holding = np.array([i for i, s in enumerate(sentences) if s.doc_id == doc and quoted.column("typed")[i]
+                            and any(k == qi.kind for k, _ in candidates(qi, s.text))], dtype=int)
+        if not len(holding):
+            return choice
+        choice = choice.copy()
+        choice[holding[np.argmax(choice[holding])]] = choice.max() + 1e-6
         return choice
 
     def anchored(self, quoted: Evidence, choice: np.ndarray, history: list[dict], passages: list[Passage]) -> np.ndarray:
@@ -361,6 +385,7 @@ ANCHOR_LOG_ODDS = 3.0
 # runners-up hold one, was measured to cost more right answers than it saved wrong ones (README);
 # but asked for a point in the calendar ("In what year ...?"), only a year, month or day gives it.
 COUNTS = ("number", "money")
+NAMED = ("person", "place", "organization")
 
 
 def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozenset[str] | None = None,

@@ -410,6 +410,26 @@ def test_a_figure_asked_for_is_quoted_first_from_a_runner_up_that_holds_one(one_
     assert not a.abstained and a.text.startswith("Operating profit fell to 38.6 million euros")
 
 
+QUARRY = """Inquest opens into death at Harlow quarry
+
+HARLOW - A coroner opened an inquest on Tuesday into the death of a worker who was crushed when a conveyor collapsed at the Millbrook quarry near Harlow in March.
+
+The quarry's owner, Stenton Aggregates, has admitted that it did not inspect the conveyor for two years.
+
+The worker, Daniel Osei, 37, a machine operator from Epping, died at the scene on March 14.
+"""
+
+
+def test_who_the_opening_sentence_leaves_unnamed_is_quoted_from_a_later_one(one_article):
+    """The opening sentence shares the question's words and names no one ("a worker"); the last
+    one names him: it is quoted first."""
+    import rag
+
+    cfg = one_article("quarry.txt", QUARRY)
+    a = rag.answer("Who was crushed when the Millbrook quarry conveyor collapsed?", config=cfg)
+    assert not a.abstained and a.text.startswith("The worker, Daniel Osei"), (a.text, a.reason)
+
+
 RETEST = """Young people's hearing to be tested again
 
 MELBOURNE - Researchers tested the hearing of 5,140 young people between 2019 and 2024 and found that 17.3 percent had measurable loss, the study's leader, Dr Hannah Okafor, said.
