@@ -32,12 +32,13 @@ import re
 
 # A verb of saying, showing, naming or deciding, negated or refused: "did not say", "has not yet
 # disclosed", "declined to name", "would not confirm", "has also not decided", "without saying".
-_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+(?:also|still))?(?:\s+not|n['’]t)"
+_NOT = (r"(?:(?:did|does|do|has|have|had|would|could|will|was|were|is|are)(?:\s+(?:also|still))?(?:\s+not|\s+never|n['’]t)"
         r"|refused to|declined to|(?:was|were) unable to|would neither confirm nor deny|without)")
 _TELL = (r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|give|given|explain|"
          r"explained|announce|announced|identify|identified|name|named|release|released|state|stated|indicate|"
          r"indicated|comment on|elaborate on|set out|put a (?:figure|date|number|price|timeline|timetable) on|decide|decided|"
-         r"determine|determined|saying|disclosing|revealing|specifying|naming|identifying|explaining|stating|giving)")
+         r"determine|determined|publish|published|saying|disclosing|revealing|specifying|naming|identifying|explaining|"
+         r"stating|giving)")
 _SAID_NOT = re.compile(rf"\b{_NOT}\s+(?:yet\s+|publicly\s+|immediately\s+|officially\s+|formally\s+)?{_TELL}\b", re.I)
 # What the withheld clause goes on to leave open: a wh-word or the noun it withholds.
 _WH = {
@@ -50,13 +51,15 @@ _NOUNS = {
     "name": {"person", "organization"}, "names": {"person", "organization"}, "identity": {"person", "organization"},
     "identities": {"person", "organization"}, "price": {"money"}, "cost": {"money"}, "amount": {"money", "number"},
     "sum": {"money"}, "value": {"money"}, "valuation": {"money"}, "fee": {"money"}, "figure": {"money", "number"}, "terms": {"money"},
+    "estimate": {"money", "number"}, "accounts": {"money"}, "finances": {"money"}, "earnings": {"money"}, "revenue": {"money"},
+    "profit": {"money"}, "profits": {"money"}, "salary": {"money"}, "budget": {"money"},
     "number": {"number"}, "reason": {"reason"}, "reasons": {"reason"}, "cause": {"reason"},
     "location": {"place"}, "whereabouts": {"place"},
 }
 _WH_WORDS = r"how many|how much|how long|when|whom|who|where|why|how|whether"
 _WHAT_FOLLOWS = re.compile(
     rf"\s+(?:(?:publicly|exactly|immediately|precisely)\s+)?(?:(?P<wh>{_WH_WORDS})\b"
-    r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")\b"
+    r"|(?:the|a|an|its|his|her|their|any)\s+(?:(?:[\w-]+)\s+){0,2}?(?P<noun>" + "|".join(_NOUNS) + r")s?\b"
     r"|(?P<any>(?:which|what)\s+\w+|a (?:successor|replacement|buyer|winner|suspect|culprit)))", re.I)
 _NAMING = re.compile(r"\bnam(?:e|ing)|identif", re.I)  # "did not name a successor": a person or a body was not named
 # "whose name has not been made public", "The fee was not disclosed", "terms were not released",

@@ -33,6 +33,10 @@ from rag.withheld import asked, withheld
     ("The band split up without explanation.", {"reason"}),
     ("The team left without naming a new captain.", {"person", "organization"}),
     ("Three tenants settled with the landlord on terms that were not disclosed.", {"money"}),
+    ("The start-up has never disclosed its valuation.", {"money"}),
+    ("The ferry company does not publish its accounts.", {"money"}),
+    ("The farm declined to give an estimate of the damage.", {"money", "number"}),
+    ("The ministry did not publish the figures.", {"money", "number"}),  # a plural noun
 ])
 def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
     assert withheld(sentence) == kinds
@@ -46,6 +50,7 @@ def test_a_sentence_that_says_what_is_not_known(sentence, kinds):
     "She did not say anything new, but named her deputy, Ana Ruiz.",
     "She left without saying goodbye.",  # "without" a word of saying, and nothing it leaves open
     "The bank, without giving details, said profits rose.",
+    "He has never been to Paris.",
 ])
 def test_a_sentence_that_withholds_nothing(sentence):
     assert withheld(sentence) == set()
