@@ -165,6 +165,12 @@ def doc_sentences(idx: Index) -> dict[str, list[int]]:
     return by_doc
 
 
+def opening(idx: Index, sentence_id: int) -> str:
+    """The first paragraph of the sentence's article: where news names what the rest is about."""
+    body = idx.documents[idx.sentences[sentence_id].doc_id].text.lstrip()
+    return body[: body.find("\n")] if "\n" in body else body
+
+
 def opens(idx: Index, sentence_id: int) -> bool:
     """Is this the first sentence of its article's text (the headline aside)?"""
     return doc_sentences(idx)[idx.sentences[sentence_id].doc_id][0] == sentence_id

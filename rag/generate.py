@@ -27,7 +27,7 @@ from .counts import asked_noun, counts_other
 from .definition import introducing
 from .discourse import adjoined, attribution, carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, opens, paragraph
+from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, opening, opens, paragraph
 from .followup import quoted_before
 from .judge import load as load_judge
 from .lexical import tokenize
@@ -327,6 +327,9 @@ class ExtractiveGenerator:
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
 
 
+_THE_BODYS = re.compile(r"\bthe\s+[a-z][\w-]*['’]s\b", re.I)  # "the company's", "the cooperative's"
+
+
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
     the role a person is asked for by is of (`rag.asked_role.role_names`)? True when not asked by
@@ -345,6 +348,8 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
         return any(mentions(own, n) for n in carried_names(qi.text))
     if all(mentions(context, n) for n in names):
         return True
+    if _THE_BODYS.search(own) and all(mentions(opening(idx, sentence_id), n) for n in names):
+        return True  # "The company's chief executive, ...": of the body the article's opening paragraph names
     if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
         return any(mentions(own, n) for n in names)
     article = idx.documents[idx.sentences[sentence_id].doc_id].text

@@ -430,6 +430,25 @@ def test_who_the_opening_sentence_leaves_unnamed_is_quoted_from_a_later_one(one_
     assert not a.abstained and a.text.startswith("The worker, Daniel Osei"), (a.text, a.reason)
 
 
+FERRIES = """Ferry line cuts winter sailings
+
+KIRKWALL, Oct. 2 - Northlink Isles said on Tuesday it would cut its winter sailings between Kirkwall and Lerwick from six a week to four.
+
+The company's chief executive, Morag Flett, said fuel costs had risen by 18 percent in a year.
+"""
+
+
+def test_the_company_s_chief_is_the_chief_of_the_company_the_story_opens_with(one_article):
+    """News names the body once, in its opening paragraph, and says "the company" after: "the
+    company's chief executive" is Northlink Isles' (the headline does not name it)."""
+    import rag
+
+    cfg = one_article("ferries.txt", FERRIES)
+    for question in ("Who is the chief executive of Northlink Isles?", "Who runs Northlink Isles?"):
+        a = rag.answer(question, config=cfg)
+        assert not a.abstained and "Morag Flett" in a.citations[0].snippet, (question, a.text)
+
+
 RETEST = """Young people's hearing to be tested again
 
 MELBOURNE - Researchers tested the hearing of 5,140 young people between 2019 and 2024 and found that 17.3 percent had measurable loss, the study's leader, Dr Hannah Okafor, said.
