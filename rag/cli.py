@@ -2,7 +2,7 @@
 
     rag index [PATH]          build the index (default: seeds/)
     rag ask "QUESTION"        answer with cited snippets (--json for machines)
-    rag eval [--beir DIR | --squad FILE]   metrics on a seed question set, a BEIR benchmark or SQuAD 2.0
+    rag eval [--beir D | --squad F | --news D...]  metrics: seed set, BEIR, SQuAD 2.0 or news sets
     rag chat                  open the chat window on 127.0.0.1
     rag bench [BEIR_DIR]      ingest, memory, latency and nDCG@10 beside LlamaIndex (default: SciFact)
 
@@ -189,6 +189,14 @@ def cmd_eval(args) -> int:
         if result.get("held_out") and not args.json:
             print(format_table(result["held_out"]) + "\n")
             print(f"fitted on {', '.join(result['fitted_articles'])}; all questions:")
+    elif args.news:
+        from eval.news import run_news
+        from eval.qa import format_table
+
+        result = run_news(args.news, cfg, args.beir_index)
+        if not args.json:
+            print("\n".join(f"{name}: right {m['right']:.3f}  cited {m['cited']:.3f}  wrongly refused "
+                             f"{m['wrongly_refused']:.3f}  refused {m['refused']:.3f}" for name, m in result["sets"].items()) + "\n")
     elif args.beir:
         from eval.benchmark import format_table, run_beir
 
@@ -253,8 +261,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--modes", help=f"comma-separated modes for --beir (default: all of {','.join(MODES)})")
     s.add_argument("--max-queries", type=int, help="with --beir: only the first N queries")
     s.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file: answers and refusals over its articles")
+    s.add_argument("--news", type=Path, nargs="+", metavar="DIR",
+                   help="news sets (articles/ + questions.jsonl; see eval/news.py), or folders of them such as eval/news")
     s.add_argument("--max-questions", type=int, help="with --squad: N questions sampled with a fixed seed, same mix")
-    s.add_argument("--beir-index", type=Path, help="with --beir or --squad: where to keep its index (default: a cache folder)")
+    s.add_argument("--beir-index", type=Path, help="with --beir or --squad: where to keep its index; with --news, the "
+                   "folder of the sets' indexes (default: a cache folder)")
     s.add_argument("--json", action="store_true", help="print the metrics as JSON")
     _config_flags(s)
     s.set_defaults(func=cmd_eval)
