@@ -129,9 +129,9 @@ def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
         elif (kind in ("number", "money") and e.end < len(doc) and _is_currency(doc[e.end])
               and _is_amount(doc[e.start:e.end + 1])):
             kind, span = "money", doc[e.start:e.end + 1]  # "42 million" + "euros", tagged a number or money
-        elif (kind in ("number", "money") and e.end + 1 < len(doc) and doc[e.end].is_title
+        elif (kind in ("number", "money") and e.end + 1 < len(doc) and (doc[e.end].is_title or doc[e.end].lower_ in _SCALE)
               and _is_currency(doc[e.end + 1]) and _is_amount(doc[e.start:e.end + 2])):
-            kind, span = "money", doc[e.start:e.end + 2]  # "95 million" + "Swedish crowns"
+            kind, span = "money", doc[e.start:e.end + 2]  # "95 million" + "Swedish crowns", "212" + "crore rupees"
         elif kind == "money" and not _is_amount(e):  # "the 35-kilometre mark": a distance, not marks
             kind = "number"
         elif kind == "date" and _VAGUE.fullmatch(e.text):  # "It is a strange day when ...": no point in time
@@ -141,7 +141,7 @@ def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
 
 
 # What stands before a currency's name in an amount: "40 million euros", "millions of dollars".
-_SCALE = {"hundred", "thousand", "million", "billion", "trillion", "bn", "m", "mn", "k", "of"}
+_SCALE = {"hundred", "thousand", "million", "billion", "trillion", "bn", "m", "mn", "k", "of", "lakh", "lakhs", "crore", "crores"}
 
 
 def _is_amount(entity) -> bool:

@@ -85,6 +85,14 @@ def test_money_is_an_amount_in_a_currency(text, kind):
     assert [k for k, _ in ents.entities(text) if k in ("money", "number")] == [kind]
 
 
+@pytest.mark.parametrize("sentence, amount", [
+    ("The mill's sales were 212 crore rupees last year.", "212 crore rupees"),  # Indian English: 10 million
+    ("Each family got 5 lakh rupees.", "5 lakh rupees"),  # 100,000
+])
+def test_an_amount_in_lakh_or_crore_is_money(sentence, amount):
+    assert ("money", amount) in ents.entities(sentence)
+
+
 def test_a_compound_amount_is_money():
     assert ("money", "74-million-dollar") in ents.entities("They reviewed a planned 74-million-dollar water plant.")
 
