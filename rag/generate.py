@@ -327,7 +327,7 @@ class ExtractiveGenerator:
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
 
 
-_THE_BODYS = re.compile(r"\bthe\s+[a-z][\w-]*['’]s\b", re.I)  # "the company's", "the cooperative's"
+_THE_BODYS = re.compile(r"\b(?:the\s+[a-z][\w-]*['’]s|its)\s", re.I)  # "the company's chief executive", "its captain"
 
 
 def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
@@ -349,7 +349,7 @@ def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
     if all(mentions(context, n) for n in names):
         return True
     if _THE_BODYS.search(own) and all(mentions(opening(idx, sentence_id), n) for n in names):
-        return True  # "The company's chief executive, ...": of the body the article's opening paragraph names
+        return True  # "The company's chief executive", "Its captain": of the body the opening paragraph names
     if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
         return any(mentions(own, n) for n in names)
     article = idx.documents[idx.sentences[sentence_id].doc_id].text

@@ -449,6 +449,21 @@ def test_the_company_s_chief_is_the_chief_of_the_company_the_story_opens_with(on
         assert not a.abstained and "Morag Flett" in a.citations[0].snippet, (question, a.text)
 
 
+WRECK = """Divers find wreck of lost ore carrier
+
+DULUTH - Divers have found the wreck of the Marten Bay, an ore carrier that sank in Lake Superior in 1902.
+
+The ship left Duluth in a gale and broke apart within hours. Its captain, Elias Rowe, was among the 19 men lost.
+"""
+
+
+def test_its_captain_is_the_captain_of_the_ship_the_story_opens_with(one_article):
+    import rag
+
+    a = rag.answer("Who was the captain of the Marten Bay?", config=one_article("wreck.txt", WRECK))
+    assert not a.abstained and "Elias Rowe" in a.text, (a.text, a.reason)
+
+
 RETEST = """Young people's hearing to be tested again
 
 MELBOURNE - Researchers tested the hearing of 5,140 young people between 2019 and 2024 and found that 17.3 percent had measurable loss, the study's leader, Dr Hannah Okafor, said.
