@@ -80,7 +80,9 @@ def rewrite(question: str, history: list[dict] | None, pronoun: Callable[[str], 
     # The answer to a question asking for a person is who the next "he" means (not someone the
     # question itself named); otherwise whom the question asked about ("Where did Rollo settle?"),
     # then its other people, then the answer's. After "Where ...?" the answer's places come first.
-    replied = [e for e in named_in(reply) if not said(previous, e[1])]
+    # not whom the question named, by full name or surname ("Greg Halloran" after "... before Halloran?")
+    replied = [e for e in named_in(reply)
+               if not said(previous, e[1]) and not (e[0] == "person" and said(previous, e[1].split()[-1]))]
     about = subject(asked_part(prior))
     if about is None and len(users) > 1 and is_follow_up(previous, history[: users[-1]]):
         about = subject(history[users[-2]]["content"])  # "Why?" after "What did Novak say?"

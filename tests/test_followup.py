@@ -128,6 +128,14 @@ def test_a_bare_name_of_the_kind_asked_for_is_a_candidate_not_a_swap():
     assert "Estonia" in rewrite("And Estonia?", chain) and "ferries" in rewrite("And Estonia?", chain)
 
 
+def test_whom_the_question_named_by_surname_is_not_whom_its_answer_gives():
+    history = [{"role": "user", "content": "Who coached the team before Marsh?"},
+               {"role": "assistant", "content": "The board dismissed coach Dan Marsh on Tuesday. [1] "
+                                                "Marsh's predecessor, Englishman Paul Ridley, resigned in 2024. [2]"}]
+    assert rewrite("How many matches did the team win under him?", history).startswith(
+        "How many matches did the team win under Paul Ridley?")
+
+
 def test_one_person_named_twice_is_one_person():
     history = [{"role": "user", "content": "Who did Mayor Anna Berg meet?"},
                {"role": "assistant", "content": "Anna Berg met the press; Berg then left [1]."}]
