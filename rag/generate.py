@@ -37,7 +37,7 @@ from .shapes import says_when
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .unknown import never_stated, says_unknown
+from .unknown import never_stated, of_other_years, says_unknown
 from .withheld import asked
 
 NOT_FOUND = "The articles do not contain an answer to this question."
@@ -144,9 +144,13 @@ class ExtractiveGenerator:
                                [sentence(i) for i in self.next_best(choice)], quoted_span)
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
-        confidence, reason = self.decide(qi, ev, scores, None if unknown else lambda: self.reader.log_odds(question, sent.text),
-                                         first_typed=typed, first_about=about_role(self.idx, qi, first), timed=timed)
-        return quoted, choice, confidence, unknown or reason
+        spans = [self.idx.documents[s.doc_id].text[slice(*quoted_span(self.idx, s))]
+                 for s in map(sentence, self.choose(choice))]
+        other = "" if unknown else of_other_years(asked_part(question), spans[0], spans[1:])  # not 2025's quota for 2026
+        read = None if unknown or other else lambda: self.reader.log_odds(question, sent.text)
+        confidence, reason = self.decide(qi, ev, scores, read, first_typed=typed, first_about=about_role(self.idx, qi, first),
+                                         timed=timed)
+        return quoted, choice, confidence, unknown or reason or other
 
     def next_best(self, choice: np.ndarray) -> list[int]:
         """The candidates the choice model ranks next to the best, to the third, not to be quoted."""

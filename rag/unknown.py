@@ -4,7 +4,9 @@ what is asked is not known.
 News says plainly what it does not know ("She did not say when the ambulance would be in place."),
 and such a sentence may be quoted first, quoted with the first, or ranked just after it
 (`says_unknown`, reading `rag.withheld`). A question that names a figure or a span of years no
-article states is about something the articles do not cover (`never_stated`).
+article states is about something the articles do not cover (`never_stated`); one that names a
+year that the sentences it would quote are not of, but of another, is not answered by them
+(`of_other_years`).
 
 >>> never_stated("1990s", frozenset({"1995"})), never_stated("1,500", frozenset({"2015"}))
 (False, True)
@@ -12,11 +14,13 @@ article states is about something the articles do not cover (`never_stated`).
 
 from __future__ import annotations
 
+import re
+
 from .candidates import has_candidate
 from .counts import asked_noun
 from .evidence import doc_sentences
 from .lexical import tokenize
-from .mentions import FIGURE, period
+from .mentions import FIGURE, mentions, period
 from .question import QuestionInfo, function_terms
 from .storage import Index
 from .withheld import leaves_open, withheld, withheld_clauses, withholds_count_of, withholds_noun
@@ -66,6 +70,27 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
                     or (counts and withholds_count_of(said.text, counts))):
                 return f'the articles say it is not known: "{said.text.strip()}"'
     return ""
+
+
+_YEAR = re.compile(r"(?<![\w,.])(1[0-9]{3}|20[0-9]{2})(?![\w,]|\.\d)")
+
+
+def of_other_years(question: str, first: str, quoted: list[str]) -> str:
+    """Why to refuse when the question names a year, no sentence to be quoted mentions it (in any
+    way `rag.mentions` reads: "a year earlier" after 2025 is 2024), and the first names other
+    years: "What was the quota for 2026?" is not answered by "The 2025 quota was 310,000 tonnes."
+    "" otherwise.
+
+    >>> of_other_years("What was the quota for 2026?", "The 2025 quota was 310,000 tonnes.", [])
+    'the sentences that answer best are of 2025, not 2026'
+    >>> of_other_years("What were sales in 2024?", "Sales were 96 million in 2025, from 61 million a year earlier.", [])
+    ''
+    """
+    asked = _YEAR.findall(question)
+    if not asked or any(mentions(text, y) for text in [first, *quoted] for y in asked):
+        return ""
+    other = [y for y in dict.fromkeys(_YEAR.findall(first)) if y not in asked]
+    return f"the sentences that answer best are of {', '.join(other)}, not {', '.join(asked)}" if other else ""
 
 
 def never_stated(figure: str, figures: frozenset[str]) -> bool:

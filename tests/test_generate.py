@@ -464,6 +464,25 @@ def test_its_captain_is_the_captain_of_the_ship_the_story_opens_with(one_article
     assert not a.abstained and "Elias Rowe" in a.text, (a.text, a.reason)
 
 
+QUOTA = """Herring quota cut again
+
+BERGEN - Norway's fisheries ministry said on Monday that the coastal herring quota for 2025 would be 310,000 tonnes, down from 365,000 tonnes.
+
+Fishermen's groups said the cut would cost jobs in the north.
+
+A new research vessel will join the institute's fleet in 2026.
+"""
+
+
+def test_a_year_asked_about_is_not_answered_by_another_years_figure(one_article):
+    import rag
+
+    cfg = one_article("quota.txt", QUOTA)
+    later = rag.answer("What is the coastal herring quota for 2026?", config=cfg)
+    assert later.abstained and "of 2025, not 2026" in later.reason, (later.text, later.reason)
+    assert not rag.answer("What is the coastal herring quota for 2025?", config=cfg).abstained
+
+
 RETEST = """Young people's hearing to be tested again
 
 MELBOURNE - Researchers tested the hearing of 5,140 young people between 2019 and 2024 and found that 17.3 percent had measurable loss, the study's leader, Dr Hannah Okafor, said.
