@@ -5,7 +5,7 @@ News says plainly what it does not know ("She did not say when the ambulance wou
 and such a sentence may be quoted first, quoted with the first, or ranked just after it
 (`says_unknown`, reading `rag.withheld`). A question that names a figure or a span of years no
 article states is about something the articles do not cover (`never_stated`); one that names a
-year that the sentences it would quote are not of, but of another, is not answered by them
+year that the sentences it would quote are not of, but of other years, is not answered by them
 (`of_other_years`).
 
 >>> never_stated("1990s", frozenset({"1995"})), never_stated("1,500", frozenset({"2015"}))
@@ -20,7 +20,7 @@ from .candidates import has_candidate
 from .counts import asked_noun
 from .evidence import doc_sentences
 from .lexical import tokenize
-from .mentions import FIGURE, mentions, period
+from .mentions import FIGURE, SPECIFIC_FIGURE, mentions, period, specific
 from .question import QuestionInfo, function_terms
 from .storage import Index
 from .withheld import leaves_open, withheld, withheld_clauses, withholds_count_of, withholds_noun
@@ -75,18 +75,29 @@ def says_unknown(idx: Index, sent, kind: str, typed: bool, counts: str | None = 
 _YEAR = re.compile(r"(?<![\w,.])(1[0-9]{3}|20[0-9]{2})(?![\w,]|\.\d)")
 
 
+def _years(text: str) -> list[str]:
+    """The years, decades and centuries a text names: "1998", "the 1990s", "the 17th century"."""
+    spans = [specific(m.group()) for m in SPECIFIC_FIGURE.finditer(text)]
+    return list(dict.fromkeys(_YEAR.findall(text) + [s for s in spans if period(s) is not None]))
+
+
 def of_other_years(question: str, first: str, quoted: list[str]) -> str:
-    """Why to refuse when the question names a year, no sentence to be quoted mentions it (in any
-    way `rag.mentions` reads: "a year earlier" after 2025 is 2024), and the first names other
-    years: "What was the quota for 2026?" is not answered by "The 2025 quota was 310,000 tonnes."
-    "" otherwise.
+    """Why to refuse when the question names a year, decade or century, no sentence to be quoted
+    mentions it (in any way `rag.mentions` reads: "a year earlier" after 2025 is 2024, 1995 is in
+    the 1990s), and the first names other years: "What was the quota for 2026?" is not answered by
+    "The 2025 quota was 310,000 tonnes." "" otherwise. Months and days are not judged so: "since
+    January" is often written "since the beginning of the year" (a seed question was lost to it).
 
     >>> of_other_years("What was the quota for 2026?", "The 2025 quota was 310,000 tonnes.", [])
     'the sentences that answer best are of 2025, not 2026'
     >>> of_other_years("What were sales in 2024?", "Sales were 96 million in 2025, from 61 million a year earlier.", [])
     ''
+    >>> of_other_years("What closed in the 1990s?", "The mill closed in 1995.", [])
+    ''
+    >>> of_other_years("What did the mill make in the 1980s?", "In 1995 it made paper.", [])
+    'the sentences that answer best are of 1995, not 1980s'
     """
-    asked = _YEAR.findall(question)
+    asked = _years(question)
     if not asked or any(mentions(text, y) for text in [first, *quoted] for y in asked):
         return ""
     other = [y for y in dict.fromkeys(_YEAR.findall(first)) if y not in asked]
