@@ -23,7 +23,7 @@ import numpy as np
 from rag import Config, load_index
 from rag.errors import InputError, RagError
 from rag.evidence import FEATURES, corpus_figures, corpus_terms
-from rag.generate import rule_out
+from rag.rules import rule_out
 from rag.judge import CHOICE_FEATURES, PATH, QUESTION_FEATURES, question_features
 from rag.storage import _atomic_write
 
@@ -50,7 +50,8 @@ def collect(path: Path, cfg: Config, fit_articles: set[str], extra: list[dict] =
     """
     from rag.align import features as aligned
     from rag.embed import embed
-    from rag.generate import ExtractiveGenerator, about_role
+    from rag.asked_role import about_role
+    from rag.generate import ExtractiveGenerator
     from rag.retrieve import Filters, retrieve
 
     ds = load_squad(path)

@@ -13,8 +13,11 @@ from functools import lru_cache
 
 from .byrole import PERSON_NOUNS, holders, role_asked, titled_names
 from .candidates import candidates, has_candidate
+from .evidence import opening, paragraph
 from .lexicon import person_noun
-from .question import QuestionInfo, asked_part, salient_terms
+from .mentions import later_mentions, mentions
+from .question import QuestionInfo, asked_part, carried_names, salient_terms
+from .storage import Index
 
 # What a role asked for by name is of: one prepositional phrase after it, up to the next
 # preposition or clause ("the state secretary at Slovenia's interior ministry | quoted in ...").
@@ -143,3 +146,38 @@ def leaves_unnamed(qi: QuestionInfo, sentence: str) -> bool:
         return False
     titled = set(titled_names(sentence))  # "managing director Tom Ellery": someone with a role of their own
     return all(text in titled for _, text in candidates(qi, sentence))
+
+
+_THE_BODYS = re.compile(r"\b(?:the\s+[a-z][\w-]*['’]s|its)\s", re.I)  # "the company's chief executive", "its captain"
+
+
+def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
+    """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
+    the role a person is asked for by is of (`rag.asked_role.role_names`)? True when not asked by
+    role. Asked who heads a body ("Who runs the Museum of Maritime Cartography?"), a paragraph
+    that names any of it will do ("the museum's director"); one that names none of it speaks of
+    another body's head ("head of books at the auction house").
+    News names a body in full once and by a common noun after (`rag.mentions.later_mentions`):
+    "the commission's chief investigator" is of the Transport Safety Commission, and "the
+    agency's project manager for the scheme" of the Environment Agency's Ellisford scheme, where
+    the article names them so."""
+    if not (qi.by_role or qi.heads):
+        return True
+    names, context = role_names(qi.text), paragraph(idx, sentence_id)
+    own = context.split("\n", 1)[-1]  # the paragraph without its headline, which names the body for every one
+    if not names and carried_names(qi.text):  # "Who runs it? (Prairie, Pulse, Genetics)": what the conversation was about
+        return any(mentions(own, n) for n in carried_names(qi.text))
+    if all(mentions(context, n) for n in names):
+        return True
+    if _THE_BODYS.search(own) and all(mentions(opening(idx, sentence_id), n) for n in names):
+        return True  # "The company's chief executive", "Its captain": of the body the opening paragraph names
+    if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
+        return any(mentions(own, n) for n in names)
+    article = idx.documents[idx.sentences[sentence_id].doc_id].text
+    runs = later_mentions(role_span(qi.text), set(names))
+    named = {w for words, _ in runs for w in words}
+    return all(mentions(context, n) for n in names if n not in named) and all(
+        all(mentions(context, w) for w in words)
+        or (all(mentions(article, w) for w in words)
+            and any(re.search(rf"\bthe {re.escape(noun)}\b", context, re.I) for noun in nouns))
+        for words, nouns in runs)

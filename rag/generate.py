@@ -20,24 +20,24 @@ from typing import Iterator, Protocol
 import numpy as np
 
 from .align import features as aligned
-from .asked_role import holding_role, leaves_unnamed, names_holder, role_names, role_of, role_span
+from .asked_role import about_role, holding_role, leaves_unnamed, names_holder, role_names, role_of
 from .candidates import candidates, has_candidate
 from .config import Config
 from .counts import asked_noun, counts_other
 from .definition import introducing
 from .discourse import adjoined, attribution, carried
 from .errors import ConfigError, LLMError
-from .evidence import Evidence, Terms, corpus_figures, corpus_terms, doc_sentences, gather, opening, opens, paragraph
+from .evidence import Evidence, corpus_figures, corpus_terms, doc_sentences, gather, opens, paragraph
 from .followup import quoted_before
 from .judge import load as load_judge
-from .lexical import tokenize
-from .mentions import later_mentions, mentions
-from .question import QuestionInfo, analyze, asked_part, asks_speaker, carried_names, focus_noun, given_by, names_nothing
+from .mentions import mentions
+from .question import QuestionInfo, analyze, asked_part, asks_speaker, focus_noun, given_by
 from .shapes import says_when
 from .referents import counted
 from .storage import Index
 from .types import Answer, Citation, Passage
-from .unknown import never_stated, of_other_years, says_unknown
+from .rules import COUNTS, NAMED, rule_out
+from .unknown import of_other_years, says_unknown
 from .withheld import asked
 
 NOT_FOUND = "The articles do not contain an answer to this question."
@@ -183,7 +183,7 @@ class ExtractiveGenerator:
         "Who", not a company) is quoted first: the opening sentence said what the question names,
         and the later one need not say it again. Only for a person, place or body: a year or a
         figure in a later sentence is as often of something else ("built by a Glasgow firm",
-        then "moved to a museum in 1987"), and those questions are refused instead (`rule_out`)."""
+        then "moved to a museum in 1987"), and those questions are refused instead (`rag.rules`)."""
         best = int(np.argmax(choice))
         first = int(quoted.sentence_ids[best])
         if qi.kind not in NAMED or quoted.column("typed")[best] or not opens(self.idx, first):
@@ -331,41 +331,6 @@ class ExtractiveGenerator:
         return [int(i) for i in order[: self.cfg.max_citations] if odds[i] >= ratio]
 
 
-_THE_BODYS = re.compile(r"\b(?:the\s+[a-z][\w-]*['’]s|its)\s", re.I)  # "the company's chief executive", "its captain"
-
-
-def about_role(idx: Index, qi: QuestionInfo, sentence_id: int) -> bool:
-    """Does the sentence's paragraph (with its headline, `rag.evidence.paragraph`) mention what
-    the role a person is asked for by is of (`rag.asked_role.role_names`)? True when not asked by
-    role. Asked who heads a body ("Who runs the Museum of Maritime Cartography?"), a paragraph
-    that names any of it will do ("the museum's director"); one that names none of it speaks of
-    another body's head ("head of books at the auction house").
-    News names a body in full once and by a common noun after (`rag.mentions.later_mentions`):
-    "the commission's chief investigator" is of the Transport Safety Commission, and "the
-    agency's project manager for the scheme" of the Environment Agency's Ellisford scheme, where
-    the article names them so."""
-    if not (qi.by_role or qi.heads):
-        return True
-    names, context = role_names(qi.text), paragraph(idx, sentence_id)
-    own = context.split("\n", 1)[-1]  # the paragraph without its headline, which names the body for every one
-    if not names and carried_names(qi.text):  # "Who runs it? (Prairie, Pulse, Genetics)": what the conversation was about
-        return any(mentions(own, n) for n in carried_names(qi.text))
-    if all(mentions(context, n) for n in names):
-        return True
-    if _THE_BODYS.search(own) and all(mentions(opening(idx, sentence_id), n) for n in names):
-        return True  # "The company's chief executive", "Its captain": of the body the opening paragraph names
-    if qi.heads:  # "Who runs Halden Valley Creamery?": news calls it "Halden Valley" or "the creamery"
-        return any(mentions(own, n) for n in names)
-    article = idx.documents[idx.sentences[sentence_id].doc_id].text
-    runs = later_mentions(role_span(qi.text), set(names))
-    named = {w for words, _ in runs for w in words}
-    return all(mentions(context, n) for n in names if n not in named) and all(
-        all(mentions(context, w) for w in words)
-        or (all(mentions(article, w) for w in words)
-            and any(re.search(rf"\bthe {re.escape(noun)}\b", context, re.I) for noun in nouns))
-        for words, nouns in runs)
-
-
 def quoted_span(idx, sent, speaker: bool = False) -> tuple[int, int]:
     """The span of its document to quote for a chosen sentence (`rag.discourse.carried`); asked
     who said it (`speaker`), from or to the sentence that says who (`rag.discourse.attribution`)."""
@@ -383,59 +348,8 @@ def quoted_span(idx, sent, speaker: bool = False) -> tuple[int, int]:
 # for by role ("Who runs the museum?"): '"It is coming home," said the museum's director, Rui Ferraz'
 # shares few of the question's words. A few, in passage order: each costs an alignment.
 HOLDERS = 3
-FIGURES = ("number", "money", "date")
 # A follow-up is answered from the article the last answer quoted unless a sentence elsewhere is
 # this much likelier by the choice model (log odds, e^3: 20 to 1). Set by hand on the development
 # conversations (eval/conversations.jsonl and the news sets'): where the anchor mended an answer the
 # sentence elsewhere led by 0.2 to 2.4; where the last answer had quoted the wrong article, by 7.3.
 ANCHOR_LOG_ODDS = 3.0
-# Asked for a figure, a sentence without one cannot answer; asked for a date, a sentence may
-# still place the answer in time with words the recognizer misses, and quoting it first, where
-# runners-up hold one, was measured to cost more right answers than it saved wrong ones (README);
-# but asked for a point in the calendar ("In what year ...?"), only a year, month or day gives it.
-COUNTS = ("number", "money")
-NAMED = ("person", "place", "organization")
-
-
-def rule_out(qi: QuestionInfo, ev: Evidence, scores: np.ndarray, figures: frozenset[str] | None = None,
-             first_typed: bool = True, first_about: bool = True, terms: Terms | None = None) -> str:
-    """Answer typing (as in the TREC QA track): a question that asks for a kind of thing is not
-    answered by sentences that hold none; and a figure or date must stand in a paragraph that
-    names everything the question names (a figure for Croatia does not answer one on Slovenia).
-    Only the three best sentences count, and a question for a figure or an amount is not
-    answered when the sentence to be quoted first (`first_typed`: the choice model's best) holds
-    none, nor one for a point in the calendar ("In what year ...?") when no sentence to be quoted
-    gives one, nor one for a person asked for by their role ("Who is the mayor?") when it names no
-    one or is not about what the role is of (`first_about`: "Who is the president of Serbia?" is
-    not answered by a sentence on the Commission's president). A question that names a figure no
-    article states
-    ("Who won the election of 2022?", `figures`: `corpus_figures`) is about something they do not
-    cover, and so is one for the value of an attribute no article ever names ("What is the
-    population of Bosnia?", `terms`: `corpus_terms`). And a question of function words only
-    ("Who?") names nothing to answer about.
-    Returns the reason, or "" when no rule refuses."""
-    if names_nothing(qi.text):
-        return "the question names nothing to look for: ask about someone or something in the articles"
-    unsaid = [f for f in qi.salient if figures is not None and never_stated(f, figures)]
-    if unsaid:
-        return f"the articles never mention {', '.join(unsaid)}"
-    if qi.measure and terms is not None and not set(tokenize([qi.measure], terms.stemmer)[0]) <= terms:
-        return f"the articles never mention {qi.measure}"
-    top = np.argsort(-scores, kind="stable")[:3]
-    if qi.accepts and not ev.column("typed")[top].any():
-        return f"no sentence found holds the {qi.kind} asked for"
-    if qi.kind in COUNTS and not first_typed:
-        return f"the sentence that answers best gives no {qi.kind}"
-    if qi.calendar and not first_typed:  # "In what year ...?" is not answered by sentences with no year
-        return "the sentences that answer best give no date in the calendar"
-    if qi.by_role and not first_typed:  # "Who is the mayor?" asks for a name, not for the role again
-        return "the sentence that answers best names no one"
-    if qi.more and qi.accepts and not first_typed:  # "Who else was there?": not the one already named
-        return f"the sentence that answers best names no other {qi.kind}"
-    if qi.by_role and not first_about:
-        return f"the sentence that answers best names no one of {', '.join(role_names(qi.text))}"
-    if qi.heads and not first_about:  # "Who runs it?" after a question on a company: not another body's head
-        return f"the sentence that answers best is not about {' '.join(role_names(qi.text) or carried_names(qi.text))}"
-    if qi.kind in FIGURES and not ev.column("typed_about")[top].any():
-        return f"no {qi.kind} found is said of {', '.join(qi.salient)}"
-    return ""

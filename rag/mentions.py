@@ -2,7 +2,7 @@
 
 A question's specifics are checked against what an article says in many places: whether a
 paragraph is about them (`rag.evidence`), whether a figure stands anywhere in the articles
-(`rag.generate.rule_out`), whether a written sentence keeps them (`rag.verify`). People write the
+(`rag.rules.rule_out`), whether a written sentence keeps them (`rag.verify`). People write the
 same thing more than one way, and each way here is general English:
 
 - a name with its inflections and demonyms: "Bosnian" for "bosnia", "Croatia's" for "croatian";

@@ -59,6 +59,6 @@ def test_a_holder_of_the_role_at_another_body_is_passed_over_for_one_at_the_body
     sentences = ["The buyer was the Gallery of Nautical Charts.",
                  "Charlotte Pennington, head of books at the auction house, called it rare.",
                  "The gallery's director, Rui Ferraz, said it was coming home."]
-    about = lambda i: "gallery" in sentences[i].lower()  # noqa: E731 - what rag.generate.about_role says here
+    about = lambda i: "gallery" in sentences[i].lower()  # noqa: E731 - what rag.asked_role.about_role says here
     assert holding_role(qi, sentences, [3.0, 2.0, 1.0]) == 1  # the best-scored head, whoever's
     assert holding_role(qi, sentences, [3.0, 2.0, 1.0], about) == 2

@@ -56,7 +56,8 @@ def test_what_the_reader_said_is_cached_and_not_asked_again(tmp_path, seed_confi
     from eval.fit_judge import fit_reader
     from rag.align import features as aligned
     from rag.embed import embed
-    from rag.generate import ExtractiveGenerator, about_role
+    from rag.asked_role import about_role
+    from rag.generate import ExtractiveGenerator
     from rag.judge import load
     from rag.retrieve import retrieve
 
