@@ -222,13 +222,18 @@ def test_hostile_article_stays_inert(page, tmp_path):
     answer = ask(page, HOSTILE_QUESTION, 1)
     assert "Port Wenlow" in answer or "Tollan" in answer, answer
     assert HOSTILE in card_sources(page)
-    # The footer's link to the hostile URL stays one link, percent-encoded, with no markup in it.
+    # The footer's link to the hostile URL stays one link per citation, percent-encoded, with no
+    # markup in it (the answer may quote two of its sentences: the organiser's name comes first).
     footer_links = page.locator(f"{BOT} sub a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert footer_links == ["https://x/a%29%3Cimg/src=x/onerror=alert%281%29%3E"], footer_links
-    card = page.locator(f"{CARD}[data-source='{HOSTILE}']")
-    expect(card.locator(".src-title")).to_contain_text("<script>alert('headline')</script>")  # shown as text
-    card.locator("details summary").click()
-    expect(card.locator(".src-article-text")).to_contain_text("![pixel](http://203.0.113.9/pixel.png)")
+    cited = len(set(re.findall(r"\[(\d+)\]", answer)))
+    assert footer_links == ["https://x/a%29%3Cimg/src=x/onerror=alert%281%29%3E"] * cited and cited, (footer_links, answer)
+    cards = page.locator(f"{CARD}[data-source='{HOSTILE}']")
+    assert cards.count() == cited
+    for i in range(cited):  # each card of the article (one per citation) shows its markup as text
+        card = cards.nth(i)
+        expect(card.locator(".src-title")).to_contain_text("<script>alert('headline')</script>")
+        card.locator("details summary").click()
+        expect(card.locator(".src-article-text")).to_contain_text("![pixel](http://203.0.113.9/pixel.png)")
     for area in ("#chat", "#sources"):
         assert page.locator(f"{area} script, {area} img, {area} iframe").count() == 0
         hrefs = page.locator(f"{area} a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
