@@ -144,9 +144,9 @@ class ExtractiveGenerator:
                                [sentence(i) for i in self.next_best(choice)], quoted_span)
         if not unknown and leaves_unnamed(qi, sent.text):  # "A local pilot was on board.": the article's word it has no name
             unknown = f'the articles do not name them: "{sent.text.strip()}"'
-        spans = [self.idx.documents[s.doc_id].text[slice(*quoted_span(self.idx, s))]
-                 for s in map(sentence, self.choose(choice))]
-        other = "" if unknown else of_other_years(asked_part(question), spans[0], spans[1:])  # not 2025's quota for 2026
+        spans = (self.idx.documents[s.doc_id].text[slice(*quoted_span(self.idx, s))]  # read only for a year asked
+                 for s in map(sentence, self.choose(choice)))
+        other = "" if unknown else of_other_years(asked_part(question), spans)  # not 2025's quota for 2026
         read = None if unknown or other else lambda: self.reader.log_odds(question, sent.text)
         confidence, reason = self.decide(qi, ev, scores, read, first_typed=typed, first_about=about_role(self.idx, qi, first),
                                          timed=timed)

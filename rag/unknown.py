@@ -15,6 +15,7 @@ year that the sentences it would quote are not of, but of other years, is not an
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from .candidates import has_candidate
 from .counts import asked_noun
@@ -81,26 +82,29 @@ def _years(text: str) -> list[str]:
     return list(dict.fromkeys(_YEAR.findall(text) + [s for s in spans if period(s) is not None]))
 
 
-def of_other_years(question: str, first: str, quoted: list[str]) -> str:
+def of_other_years(question: str, quoted: Iterable[str]) -> str:
     """Why to refuse when the question names a year, decade or century, no sentence to be quoted
-    mentions it (in any way `rag.mentions` reads: "a year earlier" after 2025 is 2024, 1995 is in
+    (`quoted`, the first first; read only when the question names one) mentions it (in any way `rag.mentions` reads: "a year earlier" after 2025 is 2024, 1995 is in
     the 1990s), and the first names other years: "What was the quota for 2026?" is not answered by
     "The 2025 quota was 310,000 tonnes." "" otherwise. Months and days are not judged so: "since
     January" is often written "since the beginning of the year" (a seed question was lost to it).
 
-    >>> of_other_years("What was the quota for 2026?", "The 2025 quota was 310,000 tonnes.", [])
+    >>> of_other_years("What was the quota for 2026?", ["The 2025 quota was 310,000 tonnes."])
     'the sentences that answer best are of 2025, not 2026'
-    >>> of_other_years("What were sales in 2024?", "Sales were 96 million in 2025, from 61 million a year earlier.", [])
+    >>> of_other_years("What were sales in 2024?", ["Sales were 96 million in 2025, from 61 million a year earlier."])
     ''
-    >>> of_other_years("What closed in the 1990s?", "The mill closed in 1995.", [])
+    >>> of_other_years("What closed in the 1990s?", ["The mill closed in 1995."])
     ''
-    >>> of_other_years("What did the mill make in the 1980s?", "In 1995 it made paper.", [])
+    >>> of_other_years("What did the mill make in the 1980s?", ["In 1995 it made paper."])
     'the sentences that answer best are of 1995, not 1980s'
     """
     asked = _years(question)
-    if not asked or any(mentions(text, y) for text in [first, *quoted] for y in asked):
+    if not asked:
         return ""
-    other = [y for y in dict.fromkeys(_YEAR.findall(first)) if y not in asked]
+    quoted = list(quoted)
+    if any(mentions(text, y) for text in quoted for y in asked):
+        return ""
+    other = [y for y in dict.fromkeys(_YEAR.findall(quoted[0])) if y not in asked]
     return f"the sentences that answer best are of {', '.join(other)}, not {', '.join(asked)}" if other else ""
 
 
